@@ -1,0 +1,113 @@
+"""The card model: what a fact card is once it has been loaded and validated.
+
+Everything downstream (matcher, calendar, renderer) takes these frozen objects, so a card
+that reached them is known to be well-formed and can never be changed by a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from urllib.parse import quote
+
+ORGS = ("osce", "nato", "un")
+ORG_NAMES = {"osce": "OSCE", "nato": "NATO", "un": "United Nations"}
+
+
+@dataclass(frozen=True)
+class DateEvent:
+    """A dated event on a card, kept at the precision its source gives (year, month or day)."""
+
+    date: str
+    event: str
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+    @property
+    def month(self) -> int | None:
+        return int(self.date[5:7]) if len(self.date) >= 7 else None
+
+    @property
+    def day(self) -> int | None:
+        return int(self.date[8:10]) if len(self.date) == 10 else None
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month", 10: "day"}[len(self.date)]
+
+    def display(self) -> str:
+        """The date as a person reads it, without pretending to more precision than known."""
+        if self.precision == "year":
+            return self.date
+        if self.precision == "month":
+            return dt.date(self.year, self.month or 1, 1).strftime("%B %Y")
+        d = dt.date.fromisoformat(self.date)
+        return f"{d.day} {d.strftime('%B %Y')}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document from the registry (facts/sources.yaml)."""
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    file: str = ""
+    last_updated: str | None = None
+
+    def display_date(self) -> str | None:
+        if not self.last_updated:
+            return None
+        d = dt.date.fromisoformat(self.last_updated)
+        return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def text_fragment(phrase: str) -> str:
+    """Percent-encode a phrase for `#:~:text=`; '-', ',' and '&' are syntax there, so encode them."""
+    return quote(phrase, safe="").replace("-", "%2D")
+
+
+@dataclass(frozen=True)
+class Card:
+    """One fact or topic, written from one source, linking the exact passage it comes from."""
+
+    id: str
+    title: str
+    summary: str
+    source: str
+    anchor: str
+    orgs: tuple[str, ...]
+    topics: tuple[str, ...]
+    aliases: tuple[str, ...]
+    dates: tuple[DateEvent, ...] = ()
+    related: tuple[str, ...] = ()
+    passages: tuple[str, ...] = ()
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All cards and their sources; the read-only world the bot answers from."""
+
+    cards: tuple[Card, ...]
+    sources: Mapping[str, Source]
+    _by_id: Mapping[str, Card] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({c.id: c for c in self.cards}))
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    def get(self, card_id: str) -> Card | None:
+        return self._by_id.get(card_id)
+
+    def source_of(self, card: Card) -> Source:
+        return self.sources[card.source]
+
+    def url_of(self, card: Card) -> str:
+        """The source URL that opens at the card's passage."""
+        return f"{self.source_of(card).url}#:~:text={text_fragment(card.anchor)}"

@@ -1,0 +1,81 @@
+"""Configuration, read from the environment in this one place.
+
+Everything else receives a `Settings` object, so tests can build one without touching
+os.environ and no module reads the environment behind the caller's back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.loading import DEFAULT_FACTS
+
+DEFAULT_DB = "sqlite:///osce-bot.sqlite3"
+
+
+class ConfigError(Exception):
+    """A setting that is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    signing_secret: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str | None = None
+    port: int = 3000
+    database_url: str = DEFAULT_DB
+    daily_tz: str = "Europe/Vienna"
+    daily_channel: str | None = None
+    facts_dir: Path = DEFAULT_FACTS
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:  # never show tokens, even in a traceback
+        return f"Settings(port={self.port}, api_url={self.api_url!r}, facts_dir={str(self.facts_dir)!r})"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        port_text = get("PORT") or "3000"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"PORT must be a port number, got {port_text!r}")
+        return cls(
+            bot_token=get("SLACK_BOT_TOKEN"),
+            signing_secret=get("SLACK_SIGNING_SECRET"),
+            app_token=get("SLACK_APP_TOKEN"),
+            api_url=get("SLACK_API_URL"),
+            port=int(port_text),
+            database_url=get("DATABASE_URL") or DEFAULT_DB,
+            daily_tz=get("DAILY_TZ") or "Europe/Vienna",
+            daily_channel=get("DAILY_CHANNEL"),
+            facts_dir=Path(get("FACTS_DIR") or DEFAULT_FACTS),
+            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        )
+
+    def require_http(self) -> None:
+        """HTTP mode needs a bot token and the signing secret; say which is wrong."""
+        _require_token("SLACK_BOT_TOKEN", self.bot_token, "xoxb-")
+        if not self.signing_secret:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set (Basic Information > App Credentials)"
+            )
+
+    def require_socket(self) -> None:
+        """Socket Mode needs the bot token and an app-level token."""
+        _require_token("SLACK_BOT_TOKEN", self.bot_token, "xoxb-")
+        _require_token("SLACK_APP_TOKEN", self.app_token, "xapp-")
+
+
+def _require_token(name: str, value: str | None, prefix: str) -> None:
+    if not value:
+        raise ConfigError(f"{name} is not set (it starts with {prefix})")
+    if not value.startswith(prefix) or any(c.isspace() for c in value):
+        raise ConfigError(f"{name} is malformed: it must start with {prefix} and contain no spaces")

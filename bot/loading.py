@@ -1,0 +1,76 @@
+"""Loading the facts folder into a validated Corpus.
+
+Start-up, `bot check` and the tests all go through `load_corpus`, so the bot can never run
+on cards that `check` would reject.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.cards import Card, Corpus, Source
+from bot.validation import InvalidCards, Problem, card_from_doc, cross_check, sources_from_doc
+from bot.yaml_lines import Lines, YamlError, parse
+
+DEFAULT_FACTS = Path(__file__).resolve().parent.parent / "facts"
+
+
+def _read(path: Path, shown: str) -> tuple[object, Lines] | Problem:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem(shown, 1, f"cannot read: {exc}")
+    try:
+        return parse(text)
+    except YamlError as exc:
+        return Problem(shown, exc.line, exc.message)
+
+
+def _shown(path: Path) -> str:
+    """Paths in messages relative to the working directory when possible, as editors expect."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_sources(facts_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
+    path = facts_dir / "sources.yaml"
+    read = _read(path, _shown(path))
+    if isinstance(read, Problem):
+        return {}, [read]
+    return sources_from_doc(read[0], read[1], _shown(path))
+
+
+def load_corpus(facts_dir: Path | str = DEFAULT_FACTS) -> Corpus:
+    """Read facts/sources.yaml and facts/cards/*.yaml; raise InvalidCards listing every problem."""
+    facts_dir = Path(facts_dir)
+    sources, problems = load_sources(facts_dir)
+    card_dir = facts_dir / "cards"
+    files = sorted(card_dir.glob("*.yaml")) + sorted(card_dir.glob("*.yml"))
+    if not files:
+        problems.append(Problem(_shown(card_dir), 1, "no cards (*.yaml) found"))
+    loaded: list[tuple[Card, Lines]] = []
+    for path in files:
+        shown = _shown(path)
+        read = _read(path, shown)
+        if isinstance(read, Problem):
+            problems.append(read)
+            continue
+        card, found = card_from_doc(read[0], read[1], shown, sources)
+        problems.extend(found)
+        if card is None:
+            continue
+        if card.id != path.stem:
+            problems.append(
+                Problem(
+                    shown,
+                    read[1].get(("id",), 1),
+                    f"id {card.id!r} differs from the file name {path.name!r}; name the file {card.id}.yaml",
+                )
+            )
+        loaded.append((card, read[1]))
+    problems.extend(cross_check(loaded))
+    if problems:
+        raise InvalidCards(problems)
+    return Corpus(cards=tuple(c for c, _ in loaded), sources=sources)
