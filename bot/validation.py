@@ -156,8 +156,10 @@ def card_from_doc(
     passages = _strings(doc, "passages", report, allow_empty=True) if "passages" in doc else ()
     dates = _dates(doc, report) if "dates" in doc else ()
 
-    if report.problems:
+    if not card_id:
         return None, report.problems
+    # built even when some field is wrong, so cross-card checks (related, duplicates) still
+    # see it and do not report a second, misleading problem
     card = Card(
         id=card_id,
         title=title,
@@ -172,7 +174,7 @@ def card_from_doc(
         passages=passages,
         path=path,
     )
-    return card, []
+    return card, report.problems
 
 
 def _dates(doc: Mapping, report: _Reporter) -> tuple[DateEvent, ...]:

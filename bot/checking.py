@@ -1,0 +1,152 @@
+"""`bot check`: card validation, and with --sources, anchors and coverage of the documents.
+
+Coverage is what keeps the corpus honest: every paragraph of every source must be the
+passage of at least one card (its anchor or one of its passages), or `check` fails.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.cards import Card, Corpus
+from bot.loading import load_corpus
+from bot.validation import InvalidCards, Problem
+from bot.yaml_lines import YamlError, line_of, parse
+
+MIN_PARAGRAPH_WORDS = 8  # shorter lines are headings and page furniture, not facts
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line: int
+    text: str
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Each line of prose (a paragraph or a bullet) long enough to state a fact."""
+    out = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = " ".join(raw.replace("•", " ").split())
+        if len(line.split()) >= MIN_PARAGRAPH_WORDS:
+            out.append(Paragraph(n, line))
+    return out
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _field_line(card: Card, key: tuple) -> int:
+    try:
+        _, lines = parse(Path(card.path).read_text(encoding="utf-8"))
+    except (OSError, YamlError):
+        return 1
+    return line_of(lines, key)
+
+
+def _documents(corpus: Corpus, sources_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
+    problems: list[Problem] = []
+    registry = sources_dir / "sources.yaml"
+    files: dict[str, str] = {s.id: s.file for s in corpus.sources.values()}
+    if registry.exists():
+        try:
+            entries, _ = parse(registry.read_text(encoding="utf-8"))
+        except YamlError as exc:
+            return {}, [Problem(str(registry), exc.line, exc.message)]
+        for entry in entries or []:
+            if isinstance(entry, dict) and entry.get("id") in corpus.sources:
+                ours = corpus.sources[entry["id"]]
+                if entry.get("url") and entry["url"] != ours.url:
+                    problems.append(
+                        Problem(
+                            "facts/sources.yaml",
+                            1,
+                            f"source {ours.id!r} has URL {ours.url} but {registry} says {entry['url']}",
+                        )
+                    )
+                files[ours.id] = entry.get("file") or files[ours.id]
+    found = {}
+    for source_id, name in files.items():
+        path = sources_dir / name if name else None
+        if path is None or not path.is_file():
+            problems.append(
+                Problem(
+                    "facts/sources.yaml",
+                    1,
+                    f"source {source_id!r}: document {name or '(no file)'} not found in {sources_dir}",
+                )
+            )
+        else:
+            found[source_id] = path
+    return found, problems
+
+
+def check_sources(corpus: Corpus, sources_dir: Path) -> tuple[list[Problem], list[str]]:
+    """Problems (anchors not found, paragraphs not covered) and a report line per document."""
+    docs, problems = _documents(corpus, sources_dir)
+    report: list[str] = []
+    for source_id, path in sorted(docs.items()):
+        text = path.read_text(encoding="utf-8")
+        squashed = _squash(text)
+        paras = paragraphs(text)
+        covered: set[int] = set()
+        for card in (c for c in corpus.cards if c.source == source_id):
+            phrases = [("anchor", card.anchor)] + [
+                (("passages", i), p) for i, p in enumerate(card.passages)
+            ]
+            for key, phrase in phrases:
+                needle = _squash(phrase)
+                key_path = (key,) if isinstance(key, str) else key
+                count = squashed.count(needle)
+                if count == 0:
+                    problems.append(
+                        Problem(
+                            card.path,
+                            _field_line(card, key_path),
+                            f"{phrase!r} does not occur in {path.name} ({source_id})",
+                        )
+                    )
+                    continue
+                if key == "anchor" and count > 1:
+                    problems.append(
+                        Problem(
+                            card.path,
+                            _field_line(card, key_path),
+                            f"anchor {phrase!r} occurs {count} times in {path.name}; the link would open at the first: make it longer",
+                        )
+                    )
+                covered.update(p.line for p in paras if needle in _squash(p.text))
+        missing = [p for p in paras if p.line not in covered]
+        report.append(
+            f"{path.name} ({source_id}): {len(paras) - len(missing)}/{len(paras)} paragraphs covered"
+        )
+        for p in missing:
+            problems.append(
+                Problem(str(path), p.line, f"no card covers this paragraph: {p.text[:90]!r}")
+            )
+    return problems, report
+
+
+def run_check(facts_dir: Path, sources: str | None) -> int:
+    try:
+        corpus = load_corpus(facts_dir)
+    except InvalidCards as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"{len(corpus.cards)} cards, {len(corpus.sources)} sources: valid")
+    if sources is None:
+        return 0
+    problems, report = check_sources(corpus, Path(sources))
+    for line in report:
+        print(line)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("every paragraph of every source is covered")
+    return 0

@@ -1,0 +1,293 @@
+"""The matcher: from the words a person typed to the card they meant, or an honest "not sure".
+
+Scoring is word-based with rare words weighing more (idf), so "nato" — on most cards —
+says little while "kfor" says everything. rapidfuzz forgives typos word by word. Cards are
+reached through an inverted index of words, so cost follows the query's rare words, not
+the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.cards import Card, Corpus
+from bot.text import STOP_WORDS, clean, fold, is_year, words
+
+# How much a word tells about a card, by where on the card it stands.
+FIELD_WEIGHT = {
+    "alias": 1.0,
+    "title": 1.0,
+    "topic": 0.9,
+    "org": 0.75,
+    "date": 0.7,
+    "event": 0.6,
+    "summary": 0.55,
+}
+ORG_WORDS = {
+    "un": "un", "united nations": "un", "nations": "un", "dppa": "un",
+    "nato": "nato", "alliance": "nato", "north atlantic": "nato",
+}  # fmt: skip
+ORG_EXTRA_WORDS = {"un": ("united", "nations"), "nato": ("alliance",), "osce": ()}
+YEAR_QUERY_WORDS = frozenset(
+    "happened happen happening events event year years anniversary anniversaries history timeline date dates".split()
+)
+
+CARD_AT = 0.5  # a score from which one card may be answered
+MARGIN = 0.06  # ... if it leads the runner-up by this much
+SUGGEST_AT = 0.3  # candidates worth offering as "did you mean"
+NEAR = 0.2  # below this nothing is offered at all
+MAX_SUGGESTIONS = 5
+MAX_CANDIDATES = 3000
+FUZZY_LIMIT = 4
+
+MatchKind = Literal["card", "suggestions", "none", "year"]
+
+
+@dataclass(frozen=True)
+class Scored:
+    card: Card
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    kind: MatchKind
+    card: Card | None
+    score: float
+    ranked: tuple[Scored, ...] = ()
+    year: int | None = None
+    year_cards: tuple[Card, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything the matcher precomputes from a corpus; built once, read-only afterwards."""
+
+    cards: tuple[Card, ...]
+    weights: tuple[dict[str, float], ...]  # per card: word -> field weight
+    phrases: tuple[tuple[_Phrase, ...], ...]
+    postings: dict[str, tuple[int, ...]]
+    idf: dict[str, float]
+    exact: dict[str, int]  # folded alias/title -> card
+    vocab: tuple[str, ...]
+    by_year: dict[int, tuple[int, ...]]
+    orgs: tuple[frozenset[str], ...]
+    unknown_idf: float = field(default=1.0)
+
+
+def _content(text: str) -> tuple[str, ...]:
+    return tuple(w for w in fold(text).split() if w not in STOP_WORDS)
+
+
+def build_index(corpus: Corpus) -> Index:
+    cards = corpus.cards
+    weights: list[dict[str, float]] = []
+    phrases: list[tuple[_Phrase, ...]] = []
+    exact: dict[str, int] = {}
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for i, card in enumerate(cards):
+        w: dict[str, float] = {}
+
+        def add(text: str, kind: str, w: dict[str, float] = w) -> None:
+            for word in _content(text):
+                w[word] = max(w.get(word, 0.0), FIELD_WEIGHT[kind])
+
+        card_phrases = [_Phrase(_content(card.title), "title")]
+        add(card.title, "title")
+        for alias in card.aliases:
+            add(alias, "alias")
+            card_phrases.append(_Phrase(_content(alias), "alias"))
+            exact.setdefault(fold(alias), i)
+        for topic in card.topics:
+            add(topic, "topic")
+            card_phrases.append(_Phrase(_content(topic), "topic"))
+        for org in card.orgs:
+            add(org, "org")
+            for extra in ORG_EXTRA_WORDS.get(org, ()):
+                add(extra, "org")
+        add(card.summary, "summary")
+        for event in card.dates:
+            add(event.event, "event")
+            add(str(event.year), "date")
+            if i not in by_year[event.year]:
+                by_year[event.year].append(i)
+        exact.setdefault(fold(card.title), i)
+        weights.append(w)
+        phrases.append(tuple(p for p in card_phrases if p.words))
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, w in enumerate(weights):
+        for word in w:
+            postings[word].append(i)
+    n = max(len(cards), 1)
+    idf = {word: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for word, ids in postings.items()}
+    unknown = sum(idf.values()) / len(idf) if idf else 1.0
+    return Index(
+        cards=cards,
+        weights=tuple(weights),
+        phrases=tuple(phrases),
+        postings={k: tuple(v) for k, v in postings.items()},
+        idf=idf,
+        exact=exact,
+        vocab=tuple(sorted(postings)),
+        by_year={y: tuple(ids) for y, ids in by_year.items()},
+        orgs=tuple(frozenset(c.orgs) for c in cards),
+        unknown_idf=unknown,
+    )
+
+
+class Matcher:
+    """Holds the index of one corpus; `match` is a pure function of the query."""
+
+    def __init__(self, corpus: Corpus):
+        self.index = build_index(corpus)
+
+    def expand(self, word: str) -> dict[str, float]:
+        """Corpus words this query word may stand for, with a similarity in (0, 1]."""
+        idx = self.index
+        found: dict[str, float] = {}
+        if word in idx.idf:
+            found[word] = 1.0
+        if word.isdigit():
+            return found
+        if len(word) >= 4:
+            singular = word[:-1] if word.endswith("s") else word + "s"
+            if singular in idx.idf:
+                found.setdefault(singular, 0.95)
+        if found:
+            return found
+        if len(word) >= 4:
+            cutoff = 85 if len(word) <= 5 else 80
+            for cand, score, _ in process.extract(
+                word, idx.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=FUZZY_LIMIT
+            ):
+                found[cand] = max(found.get(cand, 0.0), 0.9 * score / 100)
+        if len(word) >= 6:
+            # a stem typed short ("traffick") or long ("terrorists"): share a long prefix
+            for cand in idx.vocab:
+                if len(cand) >= 6 and (
+                    cand.startswith(word) or word.startswith(cand[:-2] if len(cand) > 7 else cand)
+                ):
+                    found[cand] = max(found.get(cand, 0.0), 0.85)
+        return found
+
+    def match(self, query: str) -> MatchResult:
+        idx = self.index
+        text = clean(query)
+        folded = fold(text)
+        qwords = words(text)
+        if not qwords:
+            return MatchResult("none", None, 0.0)
+        hit = idx.exact.get(folded) if folded else None
+        if hit is None:
+            hit = idx.exact.get(" ".join(qwords))
+        if hit is not None:
+            return MatchResult("card", idx.cards[hit], 1.0, (Scored(idx.cards[hit], 1.0),))
+
+        years = [int(w) for w in qwords if is_year(w)]
+        rest = [w for w in qwords if not is_year(w) and w not in YEAR_QUERY_WORDS]
+        if len(years) == 1 and not rest:
+            ids = idx.by_year.get(years[0], ())
+            return MatchResult(
+                "year",
+                None,
+                1.0 if ids else 0.0,
+                year=years[0],
+                year_cards=tuple(idx.cards[i] for i in ids),
+            )
+
+        wanted_orgs = {org for phrase, org in ORG_WORDS.items() if f" {phrase} " in f" {folded} "}
+        expanded = [(w, self.expand(w)) for w in qwords]
+        qweights = [max((idx.idf[t] for t in ex), default=idx.unknown_idf) for _, ex in expanded]
+        total = sum(qweights)
+
+        candidates = self._candidates(expanded, wanted_orgs)
+        scored: list[Scored] = []
+        for i in candidates:
+            score = self._score(i, expanded, qweights, total)
+            if score > 0:
+                scored.append(Scored(idx.cards[i], score))
+        scored.sort(key=lambda s: (-s.score, s.card.id))
+        ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
+        return decide(ranked)
+
+    def _candidates(
+        self, expanded: list[tuple[str, dict[str, float]]], orgs: set[str]
+    ) -> list[int]:
+        """Cards sharing a word with the query, rarest words first, narrowed to named orgs."""
+        idx = self.index
+        terms = sorted({t for _, ex in expanded for t in ex}, key=lambda t: len(idx.postings[t]))
+        seen: set[int] = set()
+        out: list[int] = []
+        for term in terms:
+            for i in idx.postings[term]:
+                if i not in seen:
+                    seen.add(i)
+                    out.append(i)
+            if len(out) >= MAX_CANDIDATES:
+                break
+        if orgs:
+            narrowed = [i for i in out if orgs <= idx.orgs[i]]
+            if narrowed:
+                return narrowed
+        return out
+
+    def _score(
+        self,
+        i: int,
+        expanded: list[tuple[str, dict[str, float]]],
+        qweights: list[float],
+        total: float,
+    ) -> float:
+        """Share of the query the card explains, blended with how fully a card phrase is said."""
+        idx = self.index
+        w = idx.weights[i]
+        matched: dict[str, float] = {}
+        covered = 0.0
+        for (_, ex), qw in zip(expanded, qweights, strict=True):
+            best = 0.0
+            for term, sim in ex.items():
+                fw = w.get(term)
+                if fw:
+                    best = max(best, sim * fw)
+                    matched[term] = max(matched.get(term, 0.0), sim)
+            covered += qw * best
+        if not matched:
+            return 0.0
+        coverage = covered / total if total else 0.0
+        phrase = 0.0
+        for p in idx.phrases[i]:
+            weight = sum(idx.idf.get(t, 0.0) for t in p.words)
+            if weight <= 0:
+                continue
+            said = sum(idx.idf.get(t, 0.0) * matched.get(t, 0.0) for t in p.words) / weight
+            phrase = max(phrase, said * (1.0 if p.kind != "topic" else 0.9))
+        return 0.7 * coverage + 0.3 * phrase * min(1.0, coverage * 2)
+
+
+def decide(ranked: tuple[Scored, ...]) -> MatchResult:
+    """One card only when it is good and clearly ahead; otherwise suggestions, or nothing."""
+    if not ranked:
+        return MatchResult("none", None, 0.0)
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if best.score >= CARD_AT and best.score - runner_up >= MARGIN:
+        return MatchResult("card", best.card, best.score, ranked)
+    close = tuple(s for s in ranked if s.score >= SUGGEST_AT and s.score >= best.score - 0.25)[
+        :MAX_SUGGESTIONS
+    ]
+    if close:
+        return MatchResult("suggestions", None, best.score, close)
+    near = tuple(s for s in ranked if s.score >= NEAR)[:3]
+    return MatchResult("none", None, best.score, near)

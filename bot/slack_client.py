@@ -1,0 +1,40 @@
+"""The one place the Slack Web API client is built, so every mode retries the same way.
+
+Slack answers bursts with 429 + Retry-After, and a replica restart or a flaky proxy shows up
+as a dropped connection; slack-sdk's own retry handlers cover both, so nothing here
+re-implements back-off. `SLACK_API_URL` (settings.api_url) points the client at a test
+double or a proxy without touching the code.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+
+RATE_LIMIT_RETRIES = 3  # Retry-After is honoured each time; more would outlast the user's patience
+CONNECTION_RETRIES = 2
+
+
+def build_client(
+    settings: Settings, *, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """An AsyncWebClient on settings.api_url that retries 429s and connection errors.
+
+    Pass `session` (created inside the running loop) to reuse connections across requests;
+    without it slack-sdk opens a session per call, which is fine for tests and one-offs.
+    """
+    return AsyncWebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url or AsyncWebClient.BASE_URL,
+        session=session,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+        ],
+    )

@@ -1,0 +1,57 @@
+"""Turning what a person typed into comparable words.
+
+Slack wraps mentions, channels and links in `<...>`; people mix case, dashes, curly quotes
+and full-width characters. Matching sees only the words that carry meaning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUERY_CHARS = 500  # longer queries are cut: nobody asks a 50 KB question on purpose
+
+# <@U123>, <@U123|name>, <!channel>, <!here>, <!subteam^S1|@team>, <#C123|general>
+_SLACK_SPECIAL = re.compile(r"<[@!#][^>]*>")
+_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
+_BOT_NAME = re.compile(r"(?<!\w)@?osce[- ]?bot\b|(?<!\w)@osce\b", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+STOP_WORDS = frozenset(
+    """
+    a an the and or of in on at to for from by with about into over under between as is are was
+    were be been being do does did done doing have has had having what when where which who whom
+    whose why how tell me us you your i we our it its it's their them they this that these those
+    there here please pls can could would should will shall may might must any some all info
+    information know show give find explain details detail anything something much many more most
+    whats what's hi hello hey thanks thank osce's nato's un's s
+    """.split()
+)
+
+
+def clean(text: str) -> str:
+    """Slack markup and control characters removed, Unicode folded; still human-readable."""
+    text = text[: MAX_QUERY_CHARS * 4]
+    text = _SLACK_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _SLACK_SPECIAL.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
+    text = _BOT_NAME.sub(" ", text)
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents off, every dash and punctuation mark a space: 'Arms-Control' -> 'arms control'."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+
+
+def words(text: str) -> list[str]:
+    """Folded words, stop words dropped; the query side of matching."""
+    return [w for w in fold(text).split() if w not in STOP_WORDS]
+
+
+def is_year(word: str) -> bool:
+    return bool(_YEAR.match(word))

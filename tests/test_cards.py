@@ -1,0 +1,214 @@
+"""Card validation: every kind of bad card gives `file:line: message`, all at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cards import text_fragment
+from bot.loading import load_corpus
+from bot.validation import InvalidCards
+
+SOURCES = """\
+- file: doc.txt
+  id: src
+  title: "A document"
+  publisher: "Someone"
+  url: https://example.org/doc
+  last_updated: 2023-07-31
+"""
+
+GOOD = """\
+id: {id}
+title: A good card about {id}
+summary: >-
+  A summary written in our own words about the thing, long enough to say something.
+source: src
+anchor: "the passage"
+orgs: [osce, nato]
+topics: [things]
+aliases: [{id} alias]
+dates:
+  - {{date: "1999-06", event: "Something happened"}}
+related: []
+"""
+
+
+def write_facts(tmp_path: Path, cards: dict[str, str], sources: str = SOURCES) -> Path:
+    facts = tmp_path / "facts"
+    (facts / "cards").mkdir(parents=True)
+    (facts / "sources.yaml").write_text(sources)
+    for name, text in cards.items():
+        (facts / "cards" / name).write_text(text)
+    return facts
+
+
+def problems_of(facts: Path) -> list[str]:
+    with pytest.raises(InvalidCards) as exc:
+        load_corpus(facts)
+    return [str(p) for p in exc.value.problems]
+
+
+def test_good_cards_load(tmp_path: Path) -> None:
+    facts = write_facts(
+        tmp_path, {"one.yaml": GOOD.format(id="one"), "two.yaml": GOOD.format(id="two")}
+    )
+    corpus = load_corpus(facts)
+    assert [c.id for c in corpus.cards] == ["one", "two"]
+    card = corpus.get("one")
+    assert card is not None and card.dates[0].precision == "month"
+    assert corpus.url_of(card) == "https://example.org/doc#:~:text=the%20passage"
+
+
+BAD = {
+    # name: (file text, expected line, words in the message)
+    "malformed_yaml": ("id: x\ntitle: [unclosed\nsummary: s\n", 3, "malformed YAML"),
+    "duplicate_key": (GOOD.format(id="dupkey") + "title: again\n", 13, "duplicate key 'title'"),
+    "not_a_mapping": ("- just\n- a list\n", 1, "must be a YAML mapping"),
+    "unknown_field": (
+        GOOD.format(id="unknown-field") + "colour: blue\n",
+        13,
+        "unknown field 'colour'",
+    ),
+    "missing_field": (
+        "\n".join(
+            ln for ln in GOOD.format(id="missing-field").splitlines() if not ln.startswith("anchor")
+        ),
+        1,
+        "missing field: anchor",
+    ),
+    "unknown_source": (
+        GOOD.format(id="unknown-source").replace("source: src", "source: nowhere"),
+        5,
+        "unknown source 'nowhere'",
+    ),
+    "bad_date": (
+        GOOD.format(id="bad-date").replace('"1999-06"', '"1999-02-30"'),
+        11,
+        "is not a real date",
+    ),
+    "bad_month": (
+        GOOD.format(id="bad-month").replace('"1999-06"', '"1999-13"'),
+        11,
+        "is not a real date",
+    ),
+    "summary_too_long": (
+        GOOD.format(id="long-summary").replace("A summary written", "word " * 70),
+        3,
+        "summary is",
+    ),
+    "related_nowhere": (
+        GOOD.format(id="related-nowhere").replace("related: []", "related: [ghost]"),
+        12,
+        "related card 'ghost' does not exist",
+    ),
+    "bad_org": (
+        GOOD.format(id="bad-org").replace("[osce, nato]", "[osce, eu]"),
+        7,
+        "unknown org 'eu'",
+    ),
+    "bad_slug": (GOOD.format(id="Bad_Slug"), 1, "lowercase slug"),
+    "id_not_file_name": (GOOD.format(id="other-name"), 1, "differs from the file name"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_each_bad_card_names_file_and_line(tmp_path: Path, kind: str) -> None:
+    text, line, words = BAD[kind]
+    name = {"id_not_file_name": "bad.yaml", "bad_slug": "Bad_Slug.yaml"}.get(kind, f"{kind}.yaml")
+    if kind not in ("id_not_file_name", "bad_slug", "malformed_yaml", "not_a_mapping"):
+        name = (
+            text.split("\n", 1)[0].removeprefix("id: ") + ".yaml"
+            if text.startswith("id: ")
+            else name
+        )
+    facts = write_facts(tmp_path, {"good.yaml": GOOD.format(id="good"), name: text})
+    problems = problems_of(facts)
+    expected = f"cards/{name}:{line}: "
+    assert any(expected in p and words in p for p in problems), problems
+
+
+def test_duplicate_ids_and_shared_aliases(tmp_path: Path) -> None:
+    twin = GOOD.format(id="one")
+    other = GOOD.format(id="two").replace("[two alias]", "[One  Alias]")
+    facts = write_facts(tmp_path, {"one.yaml": twin, "one.yml": twin, "two.yaml": other})
+    problems = problems_of(facts)
+    assert any("one.yml:1: duplicate id 'one' (also in" in p for p in problems), problems
+    assert any("two.yaml:10: alias 'One  Alias' is also on card 'one'" in p for p in problems), (
+        problems
+    )
+
+
+def test_bad_source_url(tmp_path: Path) -> None:
+    facts = write_facts(
+        tmp_path,
+        {"one.yaml": GOOD.format(id="one")},
+        SOURCES.replace("https://example.org/doc", "example dot org"),
+    )
+    problems = problems_of(facts)
+    assert any("sources.yaml:5: bad URL" in p for p in problems), problems
+
+
+def test_every_problem_reported_at_once(tmp_path: Path) -> None:
+    facts = write_facts(
+        tmp_path,
+        {
+            "a.yaml": BAD["bad_date"][0].replace("bad-date", "a"),
+            "b.yaml": BAD["unknown_source"][0].replace("unknown-source", "b"),
+            "c.yaml": "id: c\ntitle: [\n",
+        },
+    )
+    problems = problems_of(facts)
+    assert len(problems) >= 3
+    assert {p.split(":", 1)[0].rsplit("/", 1)[-1] for p in problems} >= {
+        "a.yaml",
+        "b.yaml",
+        "c.yaml",
+    }
+
+
+def test_check_command_exits_1_with_file_line(tmp_path: Path) -> None:
+    facts = write_facts(
+        tmp_path, {"one.yaml": GOOD.format(id="one").replace('"1999-06"', '"1999-00"')}
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        env={"FACTS_DIR": str(facts), "PATH": ""},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    assert "facts/cards/one.yaml:11: '1999-00' is not a real date" in run.stdout
+
+
+def test_check_sources_reports_anchor_and_uncovered_paragraph(tmp_path: Path) -> None:
+    facts = write_facts(
+        tmp_path, {"one.yaml": GOOD.format(id="one").replace("the passage", "words not in it")}
+    )
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "doc.txt").write_text(
+        "Title\n\nThis first paragraph has the passage and more than eight words.\n\nA second paragraph that no card covers at all, sadly.\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "--sources", str(seeds)],
+        env={"FACTS_DIR": str(facts), "PATH": ""},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    assert "facts/cards/one.yaml:6: 'words not in it' does not occur in doc.txt" in run.stdout
+    assert "doc.txt:5: no card covers this paragraph" in run.stdout
+    assert "0/2 paragraphs covered" in run.stdout
+
+
+def test_text_fragment_encodes_fragment_syntax() -> None:
+    assert (
+        text_fragment("confidence- and security-building, A&B")
+        == "confidence%2D%20and%20security%2Dbuilding%2C%20A%26B"
+    )
