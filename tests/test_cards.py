@@ -137,7 +137,7 @@ def test_duplicate_ids_and_shared_aliases(tmp_path: Path) -> None:
     facts = write_facts(tmp_path, {"one.yaml": twin, "one.yml": twin, "two.yaml": other})
     problems = problems_of(facts)
     assert any("one.yml:1: duplicate id 'one' (also in" in p for p in problems), problems
-    assert any("two.yaml:10: alias 'One  Alias' is also on card 'one'" in p for p in problems), (
+    assert any("two.yaml:9: alias 'One  Alias' is also on card 'one'" in p for p in problems), (
         problems
     )
 
