@@ -13,6 +13,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -79,7 +80,9 @@ def is_round(years: int) -> bool:
 
 def _sorted_items(found: list[DailyItem]) -> tuple[DailyItem, ...]:
     """Oldest first, then by card id, so the order never depends on file order."""
-    return tuple(sorted(found, key=lambda i: (i.event.date if i.event else "", i.card.id, str(i.event))))
+    return tuple(
+        sorted(found, key=lambda i: (i.event.date if i.event else "", i.card.id, str(i.event)))
+    )
 
 
 def on_this_day(corpus: Corpus, day: dt.date) -> tuple[DailyItem, ...]:
@@ -116,10 +119,9 @@ def _special_days(corpus: Corpus, year: int) -> frozenset[dt.date]:
             if event.precision == "month":
                 days.add(dt.date(year, event.month, 1))
             elif event.precision == "day" and event.day is not None:
-                try:
+                # 29 February outside a leap year: no anniversary that year
+                with contextlib.suppress(ValueError):
                     days.add(dt.date(year, event.month, event.day))
-                except ValueError:  # 29 February outside a leap year: no anniversary that year
-                    pass
     return frozenset(days)
 
 

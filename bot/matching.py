@@ -16,7 +16,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.cards import Card, Corpus
-from bot.text import STOP_WORDS, clean, fold, is_year, words
+from bot.text import STOP_WORDS, clean, fold, is_year, stem, words
 
 # How much a word tells about a card, by where on the card it stands.
 FIELD_WEIGHT = {
@@ -40,6 +40,7 @@ YEAR_QUERY_WORDS = frozenset(
 CARD_AT = 0.5  # a score from which one card may be answered
 MARGIN = 0.06  # ... if it leads the runner-up by this much
 SUGGEST_AT = 0.3  # candidates worth offering as "did you mean"
+MAX_UNKNOWN_SHARE = 0.4  # of the query's weight, in words no card has
 NEAR = 0.2  # below this nothing is offered at all
 MAX_SUGGESTIONS = 5
 MAX_CANDIDATES = 3000
@@ -82,6 +83,7 @@ class Index:
     exact: dict[str, int]  # folded alias/title -> card
     vocab: tuple[str, ...]
     by_year: dict[int, tuple[int, ...]]
+    stems: dict[str, tuple[str, ...]]  # stem -> corpus words with that stem
     orgs: tuple[frozenset[str], ...]
     unknown_idf: float = field(default=1.0)
 
@@ -133,6 +135,9 @@ def build_index(corpus: Corpus) -> Index:
     n = max(len(cards), 1)
     idf = {word: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for word, ids in postings.items()}
     unknown = sum(idf.values()) / len(idf) if idf else 1.0
+    stems: dict[str, list[str]] = defaultdict(list)
+    for word in postings:
+        stems[stem(word)].append(word)
     return Index(
         cards=cards,
         weights=tuple(weights),
@@ -142,6 +147,7 @@ def build_index(corpus: Corpus) -> Index:
         exact=exact,
         vocab=tuple(sorted(postings)),
         by_year={y: tuple(ids) for y, ids in by_year.items()},
+        stems={k: tuple(v) for k, v in stems.items()},
         orgs=tuple(frozenset(c.orgs) for c in cards),
         unknown_idf=unknown,
     )
@@ -161,10 +167,8 @@ class Matcher:
             found[word] = 1.0
         if word.isdigit():
             return found
-        if len(word) >= 4:
-            singular = word[:-1] if word.endswith("s") else word + "s"
-            if singular in idx.idf:
-                found.setdefault(singular, 0.95)
+        for same in idx.stems.get(stem(word), ()):
+            found.setdefault(same, 0.95)
         if found:
             return found
         if len(word) >= 4:
@@ -220,7 +224,8 @@ class Matcher:
                 scored.append(Scored(idx.cards[i], score))
         scored.sort(key=lambda s: (-s.score, s.card.id))
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
-        return decide(ranked)
+        unknown = sum(qw for (_, ex), qw in zip(expanded, qweights, strict=True) if not ex)
+        return decide(ranked, unknown_share=unknown / total if total else 1.0)
 
     def _candidates(
         self, expanded: list[tuple[str, dict[str, float]]], orgs: set[str]
@@ -266,6 +271,7 @@ class Matcher:
         if not matched:
             return 0.0
         coverage = covered / total if total else 0.0
+        said_alias = self._alias_share(i, expanded, qweights, total)
         phrase = 0.0
         for p in idx.phrases[i]:
             weight = sum(idx.idf.get(t, 0.0) for t in p.words)
@@ -273,16 +279,50 @@ class Matcher:
                 continue
             said = sum(idx.idf.get(t, 0.0) * matched.get(t, 0.0) for t in p.words) / weight
             phrase = max(phrase, said * (1.0 if p.kind != "topic" else 0.9))
-        return 0.7 * coverage + 0.3 * phrase * min(1.0, coverage * 2)
+        return 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
+
+    def _alias_share(
+        self,
+        i: int,
+        expanded: list[tuple[str, dict[str, float]]],
+        qweights: list[float],
+        total: float,
+    ) -> float:
+        """How much of the query one of the card's own aliases says, word for word in order.
+
+        Aliases are unique to a card, so a query that contains one ("nato arms control")
+        points at that card more than at every card that merely mentions the words.
+        """
+        if not total:
+            return 0.0
+        best = 0.0
+        n = len(expanded)
+        for phrase in self.index.phrases[i]:
+            if phrase.kind != "alias" or len(phrase.words) > n:
+                continue
+            size = len(phrase.words)
+            for start in range(n - size + 1):
+                window = expanded[start : start + size]
+                if all(word in ex for word, (_, ex) in zip(phrase.words, window, strict=True)):
+                    best = max(best, sum(qweights[start : start + size]) / total)
+        return best
 
 
-def decide(ranked: tuple[Scored, ...]) -> MatchResult:
-    """One card only when it is good and clearly ahead; otherwise suggestions, or nothing."""
+def decide(ranked: tuple[Scored, ...], *, unknown_share: float = 0.0) -> MatchResult:
+    """One card only when it is good, clearly ahead, and the query is mostly about our words.
+
+    A query half made of words no card knows ("kosovo pizza") is not answered with
+    confidence, however well its other half matches: it gets suggestions instead.
+    """
     if not ranked:
         return MatchResult("none", None, 0.0)
     best = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if best.score >= CARD_AT and best.score - runner_up >= MARGIN:
+    if (
+        best.score >= CARD_AT
+        and best.score - runner_up >= MARGIN
+        and unknown_share < MAX_UNKNOWN_SHARE
+    ):
         return MatchResult("card", best.card, best.score, ranked)
     close = tuple(s for s in ranked if s.score >= SUGGEST_AT and s.score >= best.score - 0.25)[
         :MAX_SUGGESTIONS

@@ -26,6 +26,8 @@ STOP_WORDS = frozenset(
     there here please pls can could would should will shall may might must any some all info
     information know show give find explain details detail anything something much many more most
     whats what's hi hello hey thanks thank osce's nato's un's s
+    happened happen happens happening going get got make made want wanted need say says said
+    think mean means go goes role roles play plays played bot osce-bot question ask
     """.split()
 )
 
@@ -55,3 +57,16 @@ def words(text: str) -> list[str]:
 
 def is_year(word: str) -> bool:
     return bool(_YEAR.match(word))
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough that 'open' finds 'opened' and 'talks' finds 'talk'."""
+    if word.isdigit() or len(word) < 5:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word

@@ -1,0 +1,240 @@
+"""Posting the daily post to a channel exactly once per day.
+
+The order is: claim (channel, day) in the database, post, then mark it posted; if posting
+finally fails the claim is released so the day is not lost. Only the database decides who
+posts, so `post-today` run twice, a restart, or two replicas still give one message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import aiohttp
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cards import Corpus
+from bot.config import Settings
+from bot.daily import post_for
+from bot.state import Store
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["posted", "already_posted", "in_progress", "failed"]
+
+# Errors that will not go away by retrying: say what to do instead.
+PERMANENT_HINTS = {
+    "not_in_channel": "invite the bot to the channel (/invite @osce-bot)",
+    "channel_not_found": "check the channel id, or invite the bot if the channel is private",
+    "is_archived": "the channel is archived: unarchive it or /osce unsubscribe there",
+    "invalid_auth": "check SLACK_BOT_TOKEN",
+    "not_authed": "set SLACK_BOT_TOKEN",
+    "account_inactive": "the app was uninstalled or its token revoked: reinstall it",
+    "token_revoked": "the token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
+    "missing_scope": "add the chat:write scope and reinstall the app",
+    "restricted_action": "a workspace admin restricts posting in this channel",
+}
+RATE_LIMIT_RETRIES = 3
+CONNECTION_RETRIES = 3
+OTHER_RETRIES = 3  # bounded retries for anything else that looks transient
+BACKOFF = 1.0  # seconds, doubled after each attempt
+
+
+@dataclass(frozen=True)
+class PostResult:
+    channel: str
+    day: dt.date
+    kind: str
+    outcome: Outcome
+    ts: str | None = None
+    error: str | None = None
+    hint: str | None = None
+    ms: int = 0
+
+    @property
+    def permanent(self) -> bool:
+        return self.error in PERMANENT_HINTS
+
+    def line(self) -> str:
+        """The one line `post-today` prints per channel."""
+        if self.outcome == "posted":
+            return f"{self.channel}: posted {self.kind} for {self.day} (ts {self.ts})"
+        if self.outcome == "already_posted":
+            return f"{self.channel}: already posted for {self.day}"
+        if self.outcome == "in_progress":
+            return f"{self.channel}: being posted by another run for {self.day}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.channel}: failed: {self.error}{hint}"
+
+
+def _base_url(api_url: str | None) -> str | None:
+    if not api_url:
+        return None
+    return api_url if api_url.endswith("/") else api_url + "/"
+
+
+def make_async_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client with slack-sdk's own back-off for 429s, 5xx and dropped connections."""
+    kwargs = {}
+    base_url = _base_url(settings.api_url)
+    if base_url:
+        kwargs["base_url"] = base_url
+    return AsyncWebClient(
+        token=settings.bot_token,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+        ],
+        **kwargs,
+    )
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The synchronous twin of make_async_client, for code that is not async."""
+    kwargs = {}
+    base_url = _base_url(settings.api_url)
+    if base_url:
+        kwargs["base_url"] = base_url
+    return WebClient(
+        token=settings.bot_token,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+        ],
+        **kwargs,
+    )
+
+
+def _error_of(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+async def _send(
+    client: AsyncWebClient,
+    channel: str,
+    text: str,
+    blocks: list[dict],
+    *,
+    retries: int,
+    backoff: float,
+    sleep: Callable[[float], Awaitable[None]],
+) -> str:
+    """Post, retrying transient failures the client's handlers gave up on; return the ts."""
+    attempt = 0
+    while True:
+        try:
+            response = await client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            )
+            return str(response["ts"])
+        except SlackApiError as exc:
+            if _error_of(exc) in PERMANENT_HINTS or attempt >= retries:
+                raise
+        except (TimeoutError, SlackClientError, aiohttp.ClientError, OSError):
+            if attempt >= retries:
+                raise
+        await sleep(backoff * 2**attempt)
+        attempt += 1
+
+
+async def post_daily(
+    store: Store,
+    client: AsyncWebClient,
+    corpus: Corpus,
+    channel: str,
+    day: dt.date,
+    *,
+    retries: int = OTHER_RETRIES,
+    backoff: float = BACKOFF,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> PostResult:
+    """Post `day`'s post to `channel` unless some run already has; never raises for Slack errors."""
+    started = time.monotonic()
+    post = post_for(corpus, day)
+
+    def done(outcome: Outcome, **extra: str | None) -> PostResult:
+        result = PostResult(
+            channel,
+            day,
+            post.kind,
+            outcome,
+            ms=int((time.monotonic() - started) * 1000),
+            **extra,  # type: ignore[arg-type]
+        )
+        _log(result)
+        return result
+
+    if not await asyncio.to_thread(store.claim_post, channel, day):
+        status = await asyncio.to_thread(store.post_status, channel, day)
+        if status is not None and status[0] == "posted":
+            return done("already_posted", ts=status[1])
+        return done("in_progress")
+    try:
+        ts = await _send(
+            client,
+            channel,
+            post.reply.text,
+            list(post.reply.blocks),
+            retries=retries,
+            backoff=backoff,
+            sleep=sleep,
+        )
+    except asyncio.CancelledError:  # shutting down mid-post: give the day back, then stop
+        store.release_post(channel, day)
+        raise
+    except Exception as exc:  # anything: the claim must be released or the day is lost
+        await asyncio.to_thread(store.release_post, channel, day)
+        error = _error_of(exc)
+        return done("failed", error=error, hint=PERMANENT_HINTS.get(error))
+    await asyncio.to_thread(store.mark_posted, channel, day, ts)
+    return done("posted", ts=ts)
+
+
+def _log(result: PostResult) -> None:
+    """One line per post; carries ids and outcomes only, never a token."""
+    line = "daily post channel=%s day=%s kind=%s outcome=%s ms=%d"
+    args: tuple[object, ...] = (
+        result.channel,
+        result.day,
+        result.kind,
+        result.outcome,
+        result.ms,
+    )
+    if result.outcome != "failed":
+        log.info(line, *args)
+    elif result.permanent:
+        log.warning(
+            line
+            + " error=%s: the bot cannot post to %s; %s. Released the day so it is posted once fixed.",
+            *args,
+            result.error,
+            result.channel,
+            result.hint,
+        )
+    else:
+        log.warning(
+            line + " error=%s (gave up after retries; released the day for a later try)",
+            *args,
+            result.error,
+        )
