@@ -1,0 +1,137 @@
+"""The matcher on the real cards: behaviours, not the eval's strings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.answers import Answerer
+from bot.text import clean, fold, words
+
+
+@pytest.fixture(scope="module")
+def answerer(corpus) -> Answerer:
+    return Answerer(corpus)
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("Arms–Control, NATO", "nato-osce-arms-control"),  # en dash, comma, order
+        ("ARMS CONTROL", "nato-osce-arms-control"),  # case
+        (
+            "<@U0BOT> kosovo verification mission",
+            "nato-osce-kosovo-verification-mission",
+        ),  # mention
+        ("kosovo verfication mision", "nato-osce-kosovo-verification-mission"),  # typos
+        ("Tell me about the Ohrid conference please?", "nato-osce-border-security"),  # a question
+        ("resolution 1244", "nato-osce-mission-in-kosovo"),
+        ("ＫＦＯＲ", "nato-osce-kfor"),  # full-width letters
+    ],
+)
+def test_finds_the_card(answerer: Answerer, query: str, card: str) -> None:
+    answer = answerer.answer(query)
+    assert answer.kind == "card", (answer.kind, [c.id for c in answer.suggestions])
+    assert answer.card is not None and answer.card.id == card
+
+
+@pytest.mark.parametrize(
+    "query", ["pizza recipe", "bitcoin price", "weather tomorrow", "zzzz qqqq", "kosovo pizza"]
+)
+def test_no_confident_card_for_what_cards_do_not_cover(answerer: Answerer, query: str) -> None:
+    answer = answerer.answer(query)
+    assert answer.card is None
+    assert answer.kind in ("none", "suggestions")
+
+
+def test_ambiguous_query_gets_suggestions_as_buttons(answerer: Answerer) -> None:
+    answer = answerer.answer("vienna")
+    assert answer.kind == "suggestions" and answer.card is None
+    assert len(answer.suggestions) >= 2
+    buttons = [e for b in answer.reply.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert {b["value"] for b in buttons} == {c.id for c in answer.suggestions}
+    assert all(b["action_id"].startswith("open_card") for b in buttons)
+
+
+def test_year_lists_the_events_of_that_year(answerer: Answerer) -> None:
+    answer = answerer.answer("what happened in 1999?")
+    assert answer.kind == "year"
+    ids = {c.id for c in answer.suggestions}
+    assert {"nato-osce-kosovo-verification-mission", "nato-osce-mission-in-kosovo"} <= ids
+    assert "1999" in answer.reply.text
+
+
+def test_org_named_narrows_candidates(answerer: Answerer) -> None:
+    un = answerer.answer("un partnership")
+    nato = answerer.answer("nato partnership")
+    assert un.card is not None and "un" in un.card.orgs
+    assert nato.card is not None and "nato" in nato.card.orgs
+
+
+def test_help_list_and_empty_have_replies_of_their_own(answerer: Answerer, corpus) -> None:
+    assert answerer.answer("help").kind == "help"
+    assert answerer.answer("").kind == "empty"
+    assert answerer.answer("   ").kind == "empty"
+    listing = answerer.answer("list")
+    assert listing.kind == "list"
+    text = json.dumps(listing.reply.blocks)
+    assert all(c.title.split(":")[0][:20] in text for c in corpus.cards)
+
+
+def test_card_reply_links_the_passage_and_names_the_source(answerer: Answerer, corpus) -> None:
+    answer = answerer.answer("kfor")
+    assert answer.card is not None
+    url = corpus.url_of(answer.card)
+    assert "#:~:text=" in url
+    blob = json.dumps(answer.reply.blocks)
+    assert url in blob and url in answer.reply.text
+    assert "NATO" in blob and "31 July 2023" in blob
+
+
+def test_channel_ping_in_query_is_never_echoed(answerer: Answerer) -> None:
+    for query in [
+        "<!channel> pizza",
+        "<!here|here> zzz",
+        "&lt;!everyone&gt; nothing",
+        "<!subteam^S1|@team> qqq",
+    ]:
+        answer = answerer.answer(query)
+        blob = answer.reply.text + json.dumps(answer.reply.blocks)
+        for ping in ("<!channel", "<!here", "<!everyone", "<!subteam"):
+            assert ping not in blob, (query, blob)
+
+
+def test_normalisation() -> None:
+    assert clean("<@U123|osce> <!channel> hi\x00there") == "hi there"
+    assert fold("Arms-Control’s “CFE”") == "arms control s cfe"
+    assert words("What is the OSCE doing with the UN?") == ["osce", "un"]
+
+
+def test_ask_json_reads_stdin_line_by_line() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        input="kfor\npizza recipe\n\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [json.loads(ln) for ln in run.stdout.splitlines()]
+    assert [ln["query"] for ln in lines] == ["kfor", "pizza recipe", ""]
+    assert lines[0]["card"]["id"] == "nato-osce-kfor" and lines[0]["card"]["url"].startswith(
+        "https://www.nato.int/"
+    )
+    assert lines[1]["card"] is None
+    assert set(lines[0]) >= {"query", "card", "suggestions", "text", "blocks"}
+
+
+def test_ask_prints_a_readable_reply() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "nato arms-control"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Vienna Document" in run.stdout and "https://www.nato.int/" in run.stdout
