@@ -51,6 +51,8 @@ def build_app(
     """
     from handlers import register  # the listeners live outside the core
 
+    bolt_log = logging.getLogger("osce.bolt")
+    bolt_log.addFilter(_token_skipped_filter)  # idempotent: the same function object
     app = AsyncApp(
         name="osce",
         client=client or build_client(settings),
@@ -58,7 +60,17 @@ def build_app(
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=bool(settings.signing_secret),
         process_before_response=False,
-        logger=logging.getLogger("osce.bolt"),
+        logger=bolt_log,
     )
     register(app, Services(settings, corpus, Answerer(corpus), store))
     return app
+
+
+def _token_skipped_filter(record: logging.LogRecord) -> bool:
+    """Drop Bolt's start-up warning that `token` is ignored because `client` was given.
+
+    Bolt reads SLACK_BOT_TOKEN from the environment itself and then warns that it is
+    unused; it is the same token our client carries, so the warning is a false alarm that
+    would otherwise greet every operator at every start.
+    """
+    return "`token` will be unused" not in record.getMessage()

@@ -8,8 +8,11 @@ the size of the corpus.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -43,7 +46,10 @@ SUGGEST_AT = 0.3  # candidates worth offering as "did you mean"
 MAX_UNKNOWN_SHARE = 0.4  # of the query's weight, in words no card has
 NEAR = 0.2  # below this nothing is offered at all
 MAX_SUGGESTIONS = 5
-MAX_CANDIDATES = 3000
+RARE_MIN_POSTINGS = 50  # below this corpus size every word is "rare": all cards are scored
+MAX_POSTINGS = 20_000
+FULL_SCAN_VOCAB = 20_000  # up to this many distinct words, typos are looked up in all of them
+MAX_SCORED = 300
 FUZZY_LIMIT = 4
 
 MatchKind = Literal["card", "suggestions", "none", "year"]
@@ -84,6 +90,9 @@ class Index:
     vocab: tuple[str, ...]
     by_year: dict[int, tuple[int, ...]]
     stems: dict[str, tuple[str, ...]]  # stem -> corpus words with that stem
+    blocks: dict[
+        tuple[str, int], tuple[str, ...]
+    ]  # (first letter, length) -> words; large vocabularies only
     orgs: tuple[frozenset[str], ...]
     unknown_idf: float = field(default=1.0)
 
@@ -122,8 +131,9 @@ def build_index(corpus: Corpus) -> Index:
         for event in card.dates:
             add(event.event, "event")
             add(str(event.year), "date")
-            if i not in by_year[event.year]:
-                by_year[event.year].append(i)
+            years = by_year[event.year]
+            if not years or years[-1] != i:
+                years.append(i)
         exact.setdefault(fold(card.title), i)
         weights.append(w)
         phrases.append(tuple(p for p in card_phrases if p.words))
@@ -136,8 +146,11 @@ def build_index(corpus: Corpus) -> Index:
     idf = {word: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for word, ids in postings.items()}
     unknown = sum(idf.values()) / len(idf) if idf else 1.0
     stems: dict[str, list[str]] = defaultdict(list)
+    blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
     for word in postings:
         stems[stem(word)].append(word)
+        if len(postings) > FULL_SCAN_VOCAB:
+            blocks[(word[0], len(word))].append(word)
     return Index(
         cards=cards,
         weights=tuple(weights),
@@ -148,6 +161,7 @@ def build_index(corpus: Corpus) -> Index:
         vocab=tuple(sorted(postings)),
         by_year={y: tuple(ids) for y, ids in by_year.items()},
         stems={k: tuple(v) for k, v in stems.items()},
+        blocks={k: tuple(v) for k, v in blocks.items()},
         orgs=tuple(frozenset(c.orgs) for c in cards),
         unknown_idf=unknown,
     )
@@ -174,17 +188,35 @@ class Matcher:
         if len(word) >= 4:
             cutoff = 85 if len(word) <= 5 else 80
             for cand, score, _ in process.extract(
-                word, idx.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=FUZZY_LIMIT
+                word,
+                self._fuzzy_pool(word),
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=FUZZY_LIMIT,
             ):
                 found[cand] = max(found.get(cand, 0.0), 0.9 * score / 100)
         if len(word) >= 6:
-            # a stem typed short ("traffick") or long ("terrorists"): share a long prefix
-            for cand in idx.vocab:
-                if len(cand) >= 6 and (
-                    cand.startswith(word) or word.startswith(cand[:-2] if len(cand) > 7 else cand)
-                ):
-                    found[cand] = max(found.get(cand, 0.0), 0.85)
+            # a stem typed short ("traffick") or long ("terroristic"): share a long prefix
+            vocab = idx.vocab
+            at = bisect.bisect_left(vocab, word)
+            while at < len(vocab) and vocab[at].startswith(word) and len(found) < 3 * FUZZY_LIMIT:
+                found.setdefault(vocab[at], 0.85)
+                at += 1
+            for end in range(len(word) - 1, 5, -1):
+                if word[:end] in idx.idf:
+                    found.setdefault(word[:end], 0.85)
+                    break
         return found
+
+    def _fuzzy_pool(self, word: str) -> Sequence[str]:
+        """Words a typo of `word` may be: all of them, or for a large vocabulary only those with
+        the same first letter and a length within two (blocking, as record linkage does)."""
+        if not self.index.blocks:
+            return self.index.vocab
+        pool: list[str] = []
+        for length in range(len(word) - 2, len(word) + 3):
+            pool.extend(self.index.blocks.get((word[0], length), ()))
+        return pool
 
     def match(self, query: str) -> MatchResult:
         idx = self.index
@@ -230,23 +262,31 @@ class Matcher:
     def _candidates(
         self, expanded: list[tuple[str, dict[str, float]]], orgs: set[str]
     ) -> list[int]:
-        """Cards sharing a word with the query, rarest words first, narrowed to named orgs."""
+        """The few cards worth scoring in full, found through the query's rarer words.
+
+        Words on a large share of the cards ("nato") are left out of the search (they still
+        count when candidates are scored), so the cost follows the rare words' postings and
+        not the corpus size.
+        """
         idx = self.index
-        terms = sorted({t for _, ex in expanded for t in ex}, key=lambda t: len(idx.postings[t]))
-        seen: set[int] = set()
-        out: list[int] = []
-        for term in terms:
-            for i in idx.postings[term]:
-                if i not in seen:
-                    seen.add(i)
-                    out.append(i)
-            if len(out) >= MAX_CANDIDATES:
-                break
+        weight: dict[str, float] = {}
+        for _, ex in expanded:
+            for term, sim in ex.items():
+                weight[term] = max(weight.get(term, 0.0), sim * idx.idf[term])
+        ordered = sorted(weight, key=lambda t: len(idx.postings[t]))
+        cap = max(RARE_MIN_POSTINGS, len(idx.cards) // 20)
+        rare = [t for t in ordered if len(idx.postings[t]) <= cap] or ordered[:1]
+        pre: dict[int, float] = defaultdict(float)
+        for term in rare:
+            w = weight[term]
+            for i in idx.postings[term][:MAX_POSTINGS]:
+                pre[i] += w
+        ids = list(pre)
         if orgs:
-            narrowed = [i for i in out if orgs <= idx.orgs[i]]
-            if narrowed:
-                return narrowed
-        return out
+            ids = [i for i in ids if orgs <= idx.orgs[i]] or ids
+        if len(ids) > MAX_SCORED:
+            ids = heapq.nlargest(MAX_SCORED, ids, key=pre.__getitem__)
+        return ids
 
     def _score(
         self,

@@ -33,6 +33,7 @@ log = logging.getLogger("osce.server")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+DRAIN_SECONDS = 10.0
 # what auth.test answers for a token Slack will never accept: no point retrying
 _BAD_TOKEN = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
 
@@ -110,6 +111,17 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
             await asyncio.to_thread(store.close)
 
 
+async def _drain(timeout: float = DRAIN_SECONDS) -> None:
+    """Let replies already acked finish (Bolt runs them as tasks after the ack) before the
+    HTTP session they use is closed; a user who got the ack should also get the answer."""
+    current = asyncio.current_task()
+    pending = [t for t in asyncio.all_tasks() if t is not current and t.get_name() != "daily"]
+    if pending:
+        _done, late = await asyncio.wait(pending, timeout=timeout)
+        if late:
+            log.warning("%d request(s) still running at shutdown; dropped", len(late))
+
+
 def _report_daily_end(task: asyncio.Task[object]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("daily scheduler stopped", exc_info=task.exception())
@@ -140,6 +152,7 @@ async def _serve_http(settings: Settings, corpus: Corpus, port: int, host: str) 
             await _until_signalled()
         finally:
             await runner.cleanup()  # stops accepting, lets in-flight requests finish
+            await _drain()
 
 
 async def _serve_socket(settings: Settings, corpus: Corpus) -> None:
@@ -155,6 +168,7 @@ async def _serve_socket(settings: Settings, corpus: Corpus) -> None:
             await _until_signalled()
         finally:
             await handler.close_async()
+            await _drain()
 
 
 def _run(main: object) -> int:

@@ -45,8 +45,10 @@ def clean(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accents off, every dash and punctuation mark a space: 'Arms-Control' -> 'arms control'."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 

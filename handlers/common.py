@@ -1,0 +1,82 @@
+"""What every listener shares: answering off the event loop, claiming events, the log line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.answers import Answer, Reply
+from handlers.route import CANNOT_POST
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger("osce.request")
+
+INVITE_HINT = "I can't post in this channel yet. Invite me with `/invite @osce`, then try again."
+ARCHIVED_HINT = "This channel is archived, so I can't post in it."
+
+
+async def answer(services: Services, text: str) -> Answer:
+    """Matching is CPU work; a thread keeps the loop free to ack other requests meanwhile."""
+    return await asyncio.to_thread(services.answerer.answer, text)
+
+
+async def claim(services: Services, body: Mapping[str, Any]) -> bool:
+    """True if this delivery is the first of its event anywhere (all replicas share the DB).
+
+    Slack retries an event it thinks was not acked (X-Slack-Retry-Num) with the same
+    event_id; whichever replica claims it first answers, every other delivery is dropped.
+    """
+    event_id = body.get("event_id")
+    if not event_id:
+        return True
+    return await asyncio.to_thread(services.store.claim_event, str(event_id))
+
+
+def message(reply: Reply, **extra: Any) -> dict[str, Any]:
+    """Keyword arguments for chat.postMessage / respond. Card links are not unfurled: the
+    card already shows the passage, and a preview of a UN page would bury it."""
+    return {
+        "text": reply.text,
+        "blocks": list(reply.blocks),
+        "unfurl_links": False,
+        "unfurl_media": False,
+        **extra,
+    }
+
+
+def cannot_post_hint(exc: SlackApiError) -> str | None:
+    """The hint for the user when Slack refuses a post because of the channel, else None."""
+    error = exc.response.get("error") if exc.response is not None else None
+    if error not in CANNOT_POST:
+        return None
+    return ARCHIVED_HINT if error == "is_archived" else INVITE_HINT
+
+
+def log_request(
+    surface: str,
+    kind: str,
+    started: float,
+    *,
+    card: str | None = None,
+    score: float | None = None,
+) -> None:
+    """One line per request; never the message text or a token."""
+    log.info(
+        "%s kind=%s card=%s score=%s ms=%.1f",
+        surface,
+        kind,
+        card or "-",
+        "-" if score is None else f"{score:.3f}",
+        (time.perf_counter() - started) * 1000,
+    )
+
+
+def log_answer(surface: str, ans: Answer, started: float) -> None:
+    log_request(surface, ans.kind, started, card=ans.card.id if ans.card else None, score=ans.score)

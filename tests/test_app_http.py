@@ -1,0 +1,597 @@
+"""End to end over HTTP: `python -m bot serve` in a subprocess, requests signed as Slack signs
+them, replies checked where they land (the fake Web API and the fake response URLs)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.answers import Answerer
+from bot.render import OPEN_ACTION, SHARE_ACTION
+from bot.state import Store
+from handlers.route import (
+    Command,
+    dm_thread,
+    is_channel_mention,
+    is_dm_question,
+    mention_thread,
+    parse_command,
+)
+from tests.fakeslack import FakeSlack
+from tests.slack_signing import (
+    FORM,
+    JSON,
+    ROOT,
+    SECRET,
+    Server,
+    action_body,
+    bot_env,
+    event_body,
+    sign,
+    slash_body,
+)
+
+pytestmark = pytest.mark.slow
+
+_ids = itertools.count(1)
+
+
+def uid(prefix: str) -> str:
+    """Unique names per test so tests sharing one server never read each other's calls."""
+    return f"{prefix}{next(_ids):04d}"
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'osce.sqlite3'}"
+
+
+@pytest.fixture(scope="module")
+def server(
+    fake: FakeSlack, db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    srv = Server(fake.url, db_url, tmp_path_factory.mktemp("logs") / "server.log").start()
+    yield srv
+    assert srv.stop() == 0, srv.logs()  # graceful shutdown on SIGTERM
+
+
+async def post(
+    url: str, body: str, ctype: str, *, headers: dict[str, str] | None = None
+) -> tuple[int, str, float]:
+    """POST a body signed now (unless headers are given); returns status, text, seconds."""
+    hdrs = {"Content-Type": ctype, **(headers if headers is not None else sign(body))}
+    started = time.perf_counter()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url + "/slack/events", data=body.encode(), headers=hdrs) as resp,
+    ):
+        return resp.status, await resp.text(), time.perf_counter() - started
+
+
+def wait_response(fake: FakeSlack, name: str, count: int = 1, timeout: float = 10.0) -> list:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = [c for c in fake.response_urls if c.method == name]
+        if len(got) >= count:
+            return got
+        time.sleep(0.02)
+    raise AssertionError(f"no POST to response URL {name}")
+
+
+def posts_in(fake: FakeSlack, channel: str) -> list:
+    return [c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == channel]
+
+
+def wait_posts(fake: FakeSlack, channel: str, count: int = 1, timeout: float = 10.0) -> list:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = posts_in(fake, channel)
+        if len(got) >= count:
+            return got
+        time.sleep(0.02)
+    raise AssertionError(
+        f"expected {count} chat.postMessage to {channel}, got {posts_in(fake, channel)}"
+    )
+
+
+def button_ids(blocks: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (e["action_id"], e.get("value", ""))
+        for b in blocks
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def card_query(corpus):
+    """A query the core answers with a card, and that card."""
+    answer = Answerer(corpus).answer("cfe treaty")
+    assert answer.kind == "card"
+    return "cfe treaty", answer.card
+
+
+def mention(channel: str, ts: str, text: str, **extra: str) -> dict:
+    return {
+        "type": "app_mention",
+        "user": "U222",
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+# ---- basics -------------------------------------------------------------------------------
+
+
+async def test_healthz(server: Server, corpus) -> None:
+    async with aiohttp.ClientSession() as session, session.get(server.url + "/healthz") as resp:
+        assert resp.status == 200
+        assert await resp.json() == {"ok": True, "cards": len(corpus.cards)}
+
+
+async def test_slash_command_replies_ephemeral_with_source_and_share_button(
+    server: Server, fake: FakeSlack, corpus, card_query
+) -> None:
+    query, card = card_query
+    name = uid("r")
+    status, body, seconds = await post(server.url, slash_body(query, fake.response_url(name)), FORM)
+    assert status == 200 and seconds < 3
+    assert body == ""  # the ack carries nothing: the reply goes to the response_url
+    (reply,) = await asyncio.to_thread(wait_response, fake, name)
+    assert reply.params["response_type"] == "ephemeral"
+    assert corpus.url_of(card) in json.dumps(reply.params["blocks"])  # the passage's link
+    assert (SHARE_ACTION, card.id) in button_ids(reply.params["blocks"])
+
+
+async def test_empty_command_gives_help(server: Server, fake: FakeSlack) -> None:
+    name = uid("r")
+    status, _, _ = await post(server.url, slash_body("", fake.response_url(name)), FORM)
+    assert status == 200
+    (reply,) = await asyncio.to_thread(wait_response, fake, name)
+    assert "/osce" in reply.params["text"] and reply.params["response_type"] == "ephemeral"
+
+
+async def test_today_is_ephemeral(server: Server, fake: FakeSlack) -> None:
+    name = uid("r")
+    status, _, _ = await post(server.url, slash_body("today", fake.response_url(name)), FORM)
+    assert status == 200
+    (reply,) = await asyncio.to_thread(wait_response, fake, name)
+    assert reply.params["response_type"] == "ephemeral" and reply.params["text"]
+
+
+async def test_share_posts_visibly_and_removes_the_ephemeral(
+    server: Server, fake: FakeSlack, card_query
+) -> None:
+    _, card = card_query
+    name, channel = uid("r"), uid("CSHARE")
+    body = action_body(
+        SHARE_ACTION,
+        card.id,
+        response_url=fake.response_url(name),
+        user_id="U333",
+        channel_id=channel,
+    )
+    status, _, _ = await post(server.url, body, FORM)
+    assert status == 200
+    (posted,) = await asyncio.to_thread(wait_posts, fake, channel)
+    assert "thread_ts" not in posted.params
+    assert "<@U333>" in posted.params["text"] and card.title in json.dumps(posted.params["blocks"])
+    (gone,) = await asyncio.to_thread(wait_response, fake, name)
+    assert gone.params.get("delete_original") is True
+
+
+async def test_share_where_the_bot_cannot_post_says_invite(
+    server: Server, fake: FakeSlack, card_query
+) -> None:
+    _, card = card_query
+    name, channel = uid("r"), uid("CPRIV")
+    fake.fail_next("chat.postMessage", error="not_in_channel")
+    body = action_body(
+        SHARE_ACTION, card.id, response_url=fake.response_url(name), channel_id=channel
+    )
+    assert (await post(server.url, body, FORM))[0] == 200
+    (hint,) = await asyncio.to_thread(wait_response, fake, name)
+    assert "/invite @osce" in hint.params["text"]
+
+
+async def test_suggestion_button_opens_the_card(server: Server, fake: FakeSlack, corpus) -> None:
+    card = corpus.cards[0]
+    name = uid("r")
+    body = action_body(f"{OPEN_ACTION}:s0", card.id, response_url=fake.response_url(name))
+    assert (await post(server.url, body, FORM))[0] == 200
+    (reply,) = await asyncio.to_thread(wait_response, fake, name)
+    assert reply.params["response_type"] == "ephemeral" and reply.params["replace_original"] is True
+    assert card.title in json.dumps(reply.params["blocks"])
+    assert (SHARE_ACTION, card.id) in button_ids(reply.params["blocks"])
+
+
+async def test_suggestions_are_buttons_that_open_cards(server: Server, fake: FakeSlack) -> None:
+    name = uid("r")
+    assert (await post(server.url, slash_body("nato arms control", fake.response_url(name)), FORM))[
+        0
+    ] == 200
+    (reply,) = await asyncio.to_thread(wait_response, fake, name)
+    opens = [b for b in button_ids(reply.params["blocks"]) if b[0].startswith(OPEN_ACTION)]
+    assert opens, reply.params
+
+
+# ---- events -------------------------------------------------------------------------------
+
+
+async def test_mention_top_level_answered_in_a_new_thread(server: Server, fake: FakeSlack) -> None:
+    channel = uid("CMEN")
+    event = mention(channel, "1700000000.000100", "<@UBOT> cfe treaty")
+    assert (await post(server.url, event_body(event, event_id=uid("Ev")), JSON))[0] == 200
+    (reply,) = await asyncio.to_thread(wait_posts, fake, channel)
+    assert reply.params["thread_ts"] == "1700000000.000100"
+    assert "CFE" in reply.params["text"]
+
+
+async def test_mention_in_a_thread_answered_in_that_thread(server: Server, fake: FakeSlack) -> None:
+    channel = uid("CMEN")
+    event = mention(
+        channel, "1700000000.000300", "<@UBOT> cfe treaty", thread_ts="1700000000.000001"
+    )
+    assert (await post(server.url, event_body(event, event_id=uid("Ev")), JSON))[0] == 200
+    (reply,) = await asyncio.to_thread(wait_posts, fake, channel)
+    assert reply.params["thread_ts"] == "1700000000.000001"
+
+
+async def test_dm_answered_in_the_dm(server: Server, fake: FakeSlack) -> None:
+    channel = uid("DIM")
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": channel,
+        "user": "U222",
+        "text": "cfe treaty",
+        "ts": "1700000000.000500",
+        "event_ts": "1700000000.000500",
+    }
+    assert (await post(server.url, event_body(event, event_id=uid("Ev")), JSON))[0] == 200
+    (reply,) = await asyncio.to_thread(wait_posts, fake, channel)
+    assert "thread_ts" not in reply.params and "CFE" in reply.params["text"]
+    threaded = dict(event, channel=uid("DIM"), thread_ts="1700000000.000004")
+    assert (await post(server.url, event_body(threaded, event_id=uid("Ev")), JSON))[0] == 200
+    (reply,) = await asyncio.to_thread(wait_posts, fake, threaded["channel"])
+    assert reply.params["thread_ts"] == "1700000000.000004"
+
+
+async def test_never_answers_channel_messages_bots_or_itself(
+    server: Server, fake: FakeSlack
+) -> None:
+    channel, dm = uid("CMSG"), uid("DBOT")
+    base = {"type": "message", "text": "cfe treaty", "ts": "1700000000.000600"}
+    events = [
+        dict(base, channel=channel, channel_type="channel", user="U222"),  # a mention's twin
+        dict(base, channel=dm, channel_type="im", user="UBOT"),  # ourselves
+        dict(base, channel=dm, channel_type="im", bot_id="B9", user="U9"),  # another bot
+        dict(base, channel=dm, channel_type="im", subtype="bot_message", bot_id="B9"),
+        dict(base, channel=dm, channel_type="im", user="U222", subtype="message_changed"),
+        mention(channel, "1700000000.000700", "<@UBOT> cfe", bot_id="B9"),
+    ]
+    for event in events:
+        assert (await post(server.url, event_body(event, event_id=uid("Ev")), JSON))[0] == 200
+    # a control message afterwards proves the quiet ones were processed, not just slow
+    control = uid("DCTL")
+    ok = dict(base, channel=control, channel_type="im", user="U222")
+    await post(server.url, event_body(ok, event_id=uid("Ev")), JSON)
+    await asyncio.to_thread(wait_posts, fake, control)
+    await asyncio.sleep(0.3)
+    assert posts_in(fake, channel) == [] and posts_in(fake, dm) == []
+
+
+# ---- security -----------------------------------------------------------------------------
+
+
+async def test_forged_signature_refused(server: Server, fake: FakeSlack) -> None:
+    name = uid("r")
+    body = slash_body("cfe treaty", fake.response_url(name))
+    forged = sign(body, secret="not-the-secret")
+    assert (await post(server.url, body, FORM, headers=forged))[0] == 401
+    assert (await post(server.url, body, FORM, headers={}))[0] == 401
+    tampered = sign(body)
+    assert (await post(server.url, body.replace("cfe", "cfa"), FORM, headers=tampered))[0] == 401
+    await asyncio.sleep(0.3)
+    assert [c for c in fake.response_urls if c.method == name] == []
+
+
+async def test_ten_minute_old_timestamp_refused(server: Server, fake: FakeSlack) -> None:
+    name = uid("r")
+    body = slash_body("cfe treaty", fake.response_url(name))
+    stale = sign(body, timestamp=int(time.time()) - 600)  # correctly signed, but replayed
+    assert (await post(server.url, body, FORM, headers=stale))[0] == 401
+
+
+async def test_channel_ping_never_echoed(server: Server, fake: FakeSlack) -> None:
+    text = "<!channel> <!here> <!everyone> what about <!subteam^S1|@team> nonsensewordzz"
+    name, channel, dm = uid("r"), uid("CPING"), uid("DPING")
+    await post(server.url, slash_body(text, fake.response_url(name)), FORM)
+    await post(
+        server.url,
+        event_body(mention(channel, "1700000000.0008", "<@UBOT> " + text), event_id=uid("Ev")),
+        JSON,
+    )
+    dm_event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": dm,
+        "user": "U222",
+        "text": text,
+        "ts": "1700000000.0009",
+    }
+    await post(server.url, event_body(dm_event, event_id=uid("Ev")), JSON)
+    await asyncio.to_thread(wait_response, fake, name)
+    await asyncio.to_thread(wait_posts, fake, channel)
+    await asyncio.to_thread(wait_posts, fake, dm)
+    outgoing = json.dumps([c.params for c in fake.calls + fake.response_urls])
+    for ping in ("<!channel>", "<!here>", "<!everyone>", "<!subteam"):
+        assert ping not in outgoing
+
+
+# ---- delivery -----------------------------------------------------------------------------
+
+
+async def test_retried_event_answered_once(server: Server, fake: FakeSlack) -> None:
+    channel, event_id = uid("CRETRY"), uid("Ev")
+    body = event_body(mention(channel, "1700000000.0010", "<@UBOT> cfe treaty"), event_id=event_id)
+    assert (await post(server.url, body, JSON))[0] == 200
+    retry = {**sign(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    status, _, _ = await post(server.url, body, JSON, headers=retry)
+    assert status == 200  # acked, so Slack stops retrying
+    await asyncio.to_thread(wait_posts, fake, channel)
+    await asyncio.sleep(0.5)
+    assert len(posts_in(fake, channel)) == 1
+
+
+async def test_rate_limited_post_is_retried_and_delivered_once(
+    server: Server, fake: FakeSlack
+) -> None:
+    channel = uid("C429")
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    body = event_body(mention(channel, "1700000000.0011", "<@UBOT> cfe treaty"), event_id=uid("Ev"))
+    assert (await post(server.url, body, JSON))[0] == 200
+    first, second = await asyncio.to_thread(wait_posts, fake, channel, 2)
+    assert second.at - first.at >= 0.9  # Retry-After honoured
+    await asyncio.sleep(0.5)
+    assert len(posts_in(fake, channel)) == 2  # one refused, one delivered; no third
+
+
+async def test_200_concurrent_commands_each_acked_within_3_seconds(
+    server: Server, fake: FakeSlack
+) -> None:
+    prefix = uid("burst")
+    queries = ["cfe treaty", "osce un cooperation", "nato arms control", "1999", "help", "list"]
+
+    async def one(session: aiohttp.ClientSession, n: int) -> tuple[int, float]:
+        body = slash_body(queries[n % len(queries)], fake.response_url(f"{prefix}-{n}"))
+        hdrs = {"Content-Type": FORM, **sign(body)}
+        started = time.perf_counter()
+        async with session.post(
+            server.url + "/slack/events", data=body.encode(), headers=hdrs
+        ) as r:
+            await r.read()
+            return r.status, time.perf_counter() - started
+
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        results = await asyncio.gather(*(one(session, n) for n in range(200)))
+    assert [s for s, _ in results] == [200] * 200
+    slowest = max(t for _, t in results)
+    assert slowest < 3.0, f"slowest ack {slowest:.2f}s"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done = {c.method for c in fake.response_urls if c.method.startswith(prefix + "-")}
+        if len(done) == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert len(done) == 200
+
+
+async def test_retry_across_two_replicas_sharing_the_database(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    a = Server(fake.url, db, tmp_path / "a.log").start()
+    b = Server(fake.url, db, tmp_path / "b.log").start()
+    try:
+        channel, event_id = uid("CREPL"), uid("Ev")
+        body = event_body(
+            mention(channel, "1700000000.0012", "<@UBOT> cfe treaty"), event_id=event_id
+        )
+        retry = {**sign(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        assert (await post(a.url, body, JSON))[0] == 200
+        assert (await post(b.url, body, JSON, headers=retry))[0] == 200
+        # and both at once, as when a load balancer splits a retry storm
+        channel2, event2 = uid("CREPL"), uid("Ev")
+        body2 = event_body(mention(channel2, "1700000000.0013", "<@UBOT> cfe"), event_id=event2)
+        results = await asyncio.gather(*(post(srv.url, body2, JSON) for srv in (a, b, a, b)))
+        assert [r[0] for r in results] == [200] * 4
+        await asyncio.to_thread(wait_posts, fake, channel)
+        await asyncio.to_thread(wait_posts, fake, channel2)
+        await asyncio.sleep(0.7)
+        assert len(posts_in(fake, channel)) == 1
+        assert len(posts_in(fake, channel2)) == 1
+    finally:
+        a.stop()
+        b.stop()
+
+
+# ---- subscriptions (own server: a due subscription makes the scheduler post) -------------
+
+
+@pytest.fixture
+def sub_server(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[Server, FakeSlack, str]]:
+    db = f"sqlite:///{tmp_path / 'sub.sqlite3'}"
+    srv = Server(fake_slack.url, db, tmp_path / "sub.log").start()
+    yield srv, fake_slack, db
+    srv.stop()
+
+
+async def test_subscribe_confirms_visibly_and_stores(sub_server) -> None:
+    server, fake, db = sub_server
+    name = uid("r")
+    body = slash_body("subscribe 07:45", fake.response_url(name), channel_id="CSUB", user_id="U5")
+    assert (await post(server.url, body, FORM))[0] == 200
+    (ok,) = await asyncio.to_thread(wait_response, fake, name)
+    assert ok.params["response_type"] == "ephemeral" and "07:45" in ok.params["text"]
+    confirm = posts_in(fake, "CSUB")[0]
+    assert "<@U5>" in confirm.params["text"] and "07:45" in confirm.params["text"]
+    store = Store(db)
+    try:
+        sub = store.subscription("CSUB")
+        assert sub is not None and sub.at.strftime("%H:%M") == "07:45"
+    finally:
+        store.close()
+    name = uid("r")
+    assert (
+        await post(
+            server.url, slash_body("unsubscribe", fake.response_url(name), channel_id="CSUB"), FORM
+        )
+    )[0] == 200
+    (off,) = await asyncio.to_thread(wait_response, fake, name)
+    assert "Unsubscribed" in off.params["text"]
+
+
+@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])
+async def test_subscribe_where_the_bot_cannot_post_says_invite(sub_server, error: str) -> None:
+    server, fake, db = sub_server
+    name = uid("r")
+    fake.fail_next("chat.postMessage", error=error)
+    body = slash_body("subscribe", fake.response_url(name), channel_id="CNOPE")
+    assert (await post(server.url, body, FORM))[0] == 200
+    (hint,) = await asyncio.to_thread(wait_response, fake, name)
+    assert "/invite @osce" in hint.params["text"] and hint.params["response_type"] == "ephemeral"
+    store = Store(db)
+    try:
+        assert store.subscription("CNOPE") is None
+    finally:
+        store.close()
+
+
+async def test_subscribe_bad_time_is_a_clear_error(sub_server) -> None:
+    server, fake, _ = sub_server
+    name = uid("r")
+    body = slash_body("subscribe 25:99 <!channel>", fake.response_url(name), channel_id="CBAD")
+    assert (await post(server.url, body, FORM))[0] == 200
+    (err,) = await asyncio.to_thread(wait_response, fake, name)
+    assert "HH:MM" in err.params["text"] and "<!channel>" not in err.params["text"]
+    assert posts_in(fake, "CBAD") == []
+
+
+# ---- start-up -------------------------------------------------------------------------------
+
+
+def test_logs_one_line_per_request_without_text_or_tokens(server: Server) -> None:
+    logs = server.logs()
+    assert "command kind=card card=nato-osce-arms-control" in logs
+    assert "cfe treaty" not in logs and "nonsensewordzz" not in logs
+    assert "xoxb-" not in logs and SECRET not in logs
+
+
+def test_malformed_token_exits_2_naming_the_variable() -> None:
+    env = bot_env(SLACK_BOT_TOKEN="xoxp-user token", SLACK_SIGNING_SECRET=SECRET)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SLACK_BOT_TOKEN" in lines[0]
+
+
+def test_invalid_cards_refuse_to_start(tmp_path: Path) -> None:
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    (tmp_path / "cards" / "bad.yaml").write_text("id: x\ntitle: [unclosed\n")
+    env = bot_env(
+        SLACK_BOT_TOKEN="xoxb-1-x",
+        SLACK_SIGNING_SECRET=SECRET,
+        FACTS_DIR=str(tmp_path),
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "9"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 1
+    assert "bad.yaml" in proc.stderr and "not starting" in proc.stderr
+
+
+# ---- the pure decisions the listeners rely on ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("", Command("answer", query="")),
+        ("help", Command("answer", query="help")),
+        ("today", Command("today")),
+        ("Today", Command("today")),
+        ("today in history", Command("answer", query="today in history")),
+        ("subscribe", Command("subscribe", at=dt.time(9, 0))),
+        ("subscribe 7:05", Command("subscribe", at=dt.time(7, 5))),
+        ("subscribe 23:59", Command("subscribe", at=dt.time(23, 59))),
+        ("subscribe 24:00", Command("bad_time")),
+        ("subscribe 9", Command("bad_time")),
+        ("subscribe 09:00 please", Command("bad_time")),
+        ("unsubscribe", Command("unsubscribe")),
+    ],
+)
+def test_parse_command(text: str, command: Command) -> None:
+    assert parse_command(text) == command
+
+
+def test_which_events_are_answered_and_where() -> None:
+    dm = {"channel": "D1", "channel_type": "im", "user": "U1", "ts": "1.1"}
+    assert is_dm_question(dm, "UBOT") and dm_thread(dm) is None
+    assert dm_thread(dict(dm, thread_ts="0.9")) == "0.9"
+    assert not is_dm_question(dict(dm, channel_type="channel"), "UBOT")
+    assert not is_dm_question(dict(dm, user="UBOT"), "UBOT")
+    assert not is_dm_question(dict(dm, bot_id="B1"), "UBOT")
+    assert not is_dm_question(dict(dm, subtype="message_changed"), "UBOT")
+    at = {"channel": "C1", "user": "U1", "ts": "2.2"}
+    assert is_channel_mention(at, "UBOT") and mention_thread(at) == "2.2"
+    assert mention_thread(dict(at, thread_ts="1.0")) == "1.0"
+    assert not is_channel_mention(dict(at, channel="D1"), "UBOT")
+    assert not is_channel_mention(dict(at, bot_id="B2"), "UBOT")
+
+
+async def test_sigterm_lets_an_acked_reply_finish(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    srv = Server(fake_slack.url, f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path / "x.log").start()
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)  # reply in back-off
+    body = event_body(mention("CSTOP", "1700000000.0099", "<@UBOT> cfe"), event_id=uid("Ev"))
+    assert (await post(srv.url, body, JSON))[0] == 200
+    await asyncio.to_thread(wait_posts, fake_slack, "CSTOP", 1)
+    started = time.monotonic()
+    assert await asyncio.to_thread(srv.stop) == 0, srv.logs()
+    assert len(posts_in(fake_slack, "CSTOP")) == 2  # delivered after the signal
+    assert time.monotonic() - started < 8

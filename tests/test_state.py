@@ -1,0 +1,171 @@
+"""The Store against real SQLite files and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from bot.config import Settings
+from bot.scheduler import apply_daily_channel
+from bot.state import (
+    MIGRATIONS,
+    Store,
+    Subscription,
+    parse_at,
+    sqlalchemy_url,
+    version_table,
+)
+
+pytest_plugins = ["tests.pg"]
+
+DAY = dt.date(2026, 10, 1)
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow]),
+    ]
+)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(db_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def test_urls_map_to_psycopg3() -> None:
+    assert sqlalchemy_url("postgres://u:p@h:5432/d") == "postgresql+psycopg://u:p@h:5432/d"
+    assert sqlalchemy_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert sqlalchemy_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert sqlalchemy_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize(
+    ("raw", "at"),
+    [(None, dt.time(9)), ("", dt.time(9)), ("7:05", dt.time(7, 5)), (" 23:59 ", dt.time(23, 59))],
+)
+def test_parse_at(raw: str | None, at: dt.time) -> None:
+    assert parse_at(raw) == at
+
+
+@pytest.mark.parametrize("raw", ["24:00", "9", "09:5", "noon", "12:60", "-1:00", "09:00:00"])
+def test_parse_at_rejects(raw: str) -> None:
+    with pytest.raises(ValueError, match="HH:MM"):
+        parse_at(raw)
+
+
+def test_schema_is_versioned_and_migrating_again_is_a_no_op(store: Store, db_url: str) -> None:
+    newest = MIGRATIONS[-1][0]
+    assert store.schema_version() == newest
+    assert store.migrate() == newest
+    again = Store(db_url)
+    assert again.schema_version() == newest
+    again.close()
+    engine = create_engine(sqlalchemy_url(db_url))
+    with engine.connect() as conn:
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [newest]
+    engine.dispose()
+
+
+def test_claim_event_once(store: Store) -> None:
+    assert store.claim_event("Ev1") is True
+    assert store.claim_event("Ev1") is False
+    assert store.claim_event("Ev2") is True
+
+
+def test_old_seen_events_are_pruned(store: Store, db_url: str) -> None:
+    store.claim_event("old")
+    engine = create_engine(sqlalchemy_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE osce_seen_events SET seen_at = :t"), {"t": dt.datetime(2000, 1, 1)}
+        )
+    engine.dispose()
+    store.close()
+    fresh = Store(db_url)  # prunes on start
+    assert fresh.claim_event("old") is True
+    fresh.close()
+
+
+def test_subscribe_update_unsubscribe(store: Store) -> None:
+    assert store.subscriptions() == []
+    sub = store.subscribe("C1", dt.time(9), "Europe/Vienna")
+    assert sub == Subscription("C1", dt.time(9), "Europe/Vienna")
+    store.subscribe("C2", dt.time(7, 30), "UTC")
+    store.subscribe("C1", dt.time(8, 15), "Europe/Vienna")  # change of time, same channel
+    assert store.subscriptions() == [
+        Subscription("C1", dt.time(8, 15), "Europe/Vienna"),
+        Subscription("C2", dt.time(7, 30), "UTC"),
+    ]
+    assert store.unsubscribe("C1") is True
+    assert store.unsubscribe("C1") is False
+    assert [s.channel for s in store.subscriptions()] == ["C2"]
+
+
+def test_subscribe_rejects_unknown_time_zone(store: Store) -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        store.subscribe("C1", dt.time(9), "Mars/Olympus")
+
+
+def test_daily_channel_subscribes_at_nine_without_overriding_a_chosen_time(store: Store) -> None:
+    settings = Settings(daily_channel="C9", daily_tz="Europe/Vienna")
+    assert apply_daily_channel(store, settings) == Subscription("C9", dt.time(9), "Europe/Vienna")
+    store.subscribe("C9", dt.time(6), "Europe/Vienna")
+    assert apply_daily_channel(store, settings) == Subscription("C9", dt.time(6), "Europe/Vienna")
+    assert apply_daily_channel(store, Settings()) is None
+
+
+def test_claim_post_lifecycle(store: Store) -> None:
+    assert store.post_status("C1", DAY) is None
+    assert store.claim_post("C1", DAY) is True
+    assert store.claim_post("C1", DAY) is False
+    assert store.claim_post("C2", DAY) is True  # other channel
+    assert store.claim_post("C1", DAY + dt.timedelta(days=1)) is True  # other day
+    store.release_post("C1", DAY)
+    assert store.claim_post("C1", DAY) is True
+    store.mark_posted("C1", DAY, "123.456")
+    assert store.post_status("C1", DAY) == ("posted", "123.456")
+    store.release_post("C1", DAY)  # a posted day is never given back
+    assert store.claim_post("C1", DAY) is False
+
+
+def test_stale_claim_of_a_crashed_run_is_taken_over_once(store: Store, db_url: str) -> None:
+    assert store.claim_post("C1", DAY)
+    engine = create_engine(sqlalchemy_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE osce_posts SET claimed_at = :t"), {"t": dt.datetime(2000, 1, 1)})
+    engine.dispose()
+    assert store.claim_post("C1", DAY) is True
+    assert store.claim_post("C1", DAY) is False
+
+
+def _race(args: tuple[str, str]) -> tuple[bool, bool]:
+    url, key = args
+    s = Store(url)  # every process also migrates at the same time
+    try:
+        return s.claim_post("C1", DAY), s.claim_event(key)
+    finally:
+        s.close()
+
+
+@pytest.mark.slow
+def test_processes_racing_get_one_claim(db_url: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(6) as pool:
+        results = pool.map(_race, [(db_url, "Ev-race")] * 12)
+    assert sum(post for post, _ in results) == 1
+    assert sum(ev for _, ev in results) == 1
