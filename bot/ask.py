@@ -8,9 +8,8 @@ from typing import TextIO
 
 from bot.answers import Answerer
 from bot.config import Settings
-from bot.loading import load_corpus
+from bot.loading import load_checked
 from bot.render import console_text
-from bot.validation import InvalidCards
 
 
 def run_ask(
@@ -23,10 +22,8 @@ def run_ask(
 ) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    try:
-        corpus = load_corpus(settings.facts_dir)
-    except InvalidCards as exc:
-        print(f"osce-bot: the cards are invalid:\n{exc}", file=sys.stderr)
+    corpus = load_checked(settings.facts_dir)
+    if corpus is None:
         return 1
     answerer = Answerer(corpus)
     if query is None and not as_json:

@@ -13,10 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot import render
 from bot.answers import Answerer, Reply
-from bot.cards import Corpus
 from bot.config import Settings
-from bot.loading import load_corpus
-from bot.validation import InvalidCards
+from bot.loading import load_checked
 from handlers.route import parse_command
 
 PROMPT = "osce> "
@@ -28,18 +26,6 @@ INTRO = (
     "`exit` or Ctrl-D quits."
 )
 SLACK_ONLY = "Subscribing a channel only works in Slack: there is no channel here."
-
-
-def load_checked(settings: Settings, *, err: TextIO | None = None) -> Corpus | None:
-    """The corpus, or None after printing every problem: the bot never runs on bad cards."""
-    err = err or sys.stderr
-    try:
-        return load_corpus(settings.facts_dir)
-    except InvalidCards as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
-        print(f"osce-bot: {len(exc.problems)} problem(s) in the cards; not starting", file=err)
-        return None
 
 
 def reply_for(answerer: Answerer, settings: Settings, line: str) -> Reply:
@@ -68,7 +54,7 @@ def run_console(
 ) -> int:
     """`python -m bot console` (and `python -m bot` with no Slack credentials)."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
-    corpus = load_checked(settings)
+    corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
     answerer = Answerer(corpus)

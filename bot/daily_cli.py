@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.cards import Corpus
 from bot.config import Settings
 from bot.daily import post_for
-from bot.loading import load_corpus
+from bot.loading import load_checked
 from bot.posting import PostResult, make_async_client, post_daily
 from bot.scheduler import apply_daily_channel
 from bot.state import Store
@@ -27,7 +27,9 @@ def today_in(tz: str) -> dt.date:
 
 
 def run_today(settings: Settings, date: dt.date | None, *, as_json: bool = False) -> int:
-    corpus = load_corpus(settings.facts_dir)
+    corpus = load_checked(settings.facts_dir)
+    if corpus is None:
+        return 1
     day = date or today_in(settings.daily_tz)
     post = post_for(corpus, day)
     if as_json:
@@ -52,7 +54,9 @@ def run_post_today(settings: Settings, date: dt.date | None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    corpus = load_corpus(settings.facts_dir)
+    corpus = load_checked(settings.facts_dir)
+    if corpus is None:
+        return 1
     day = date or today_in(settings.daily_tz)
     store = Store(settings.database_url)
     try:

@@ -6,7 +6,9 @@ on cards that `check` would reject.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TextIO
 
 from bot.cards import Card, Corpus, Source
 from bot.validation import InvalidCards, Problem, card_from_doc, cross_check, sources_from_doc
@@ -51,11 +53,13 @@ def load_corpus(facts_dir: Path | str = DEFAULT_FACTS) -> Corpus:
     if not files:
         problems.append(Problem(_shown(card_dir), 1, "no cards (*.yaml) found"))
     loaded: list[tuple[Card, Lines]] = []
+    unreadable: set[str] = set()  # ids of files that did not parse: not "missing" for `related`
     for path in files:
         shown = _shown(path)
         read = _read(path, shown)
         if isinstance(read, Problem):
             problems.append(read)
+            unreadable.add(path.stem)
             continue
         card, found = card_from_doc(read[0], read[1], shown, sources)
         problems.extend(found)
@@ -70,7 +74,21 @@ def load_corpus(facts_dir: Path | str = DEFAULT_FACTS) -> Corpus:
                 )
             )
         loaded.append((card, read[1]))
-    problems.extend(cross_check(loaded))
+    problems.extend(cross_check(loaded, known=unreadable))
     if problems:
         raise InvalidCards(problems)
     return Corpus(cards=tuple(c for c, _ in loaded), sources=sources)
+
+
+def load_checked(
+    facts_dir: Path | str = DEFAULT_FACTS, *, err: TextIO | None = None
+) -> Corpus | None:
+    """The corpus, or None after printing every problem: the bot never runs on bad cards."""
+    err = err or sys.stderr
+    try:
+        return load_corpus(facts_dir)
+    except InvalidCards as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        print(f"osce-bot: {len(exc.problems)} problem(s) in the cards; not starting", file=err)
+        return None

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import build_app
 from bot.cards import Corpus
 from bot.config import Settings
-from bot.console import load_checked
+from bot.loading import load_checked
 from bot.slack_client import build_client
 
 log = logging.getLogger("osce.server")
@@ -183,7 +183,7 @@ def _run(main: object) -> int:
 def run_http(settings: Settings, *, port: int, host: str = "0.0.0.0") -> int:
     """`python -m bot serve`: Slack's HTTP request URL is http(s)://HOST/slack/events."""
     configure_logging(settings)
-    corpus = load_checked(settings)
+    corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
     return _run(_serve_http(settings, corpus, port, host))
@@ -192,7 +192,7 @@ def run_http(settings: Settings, *, port: int, host: str = "0.0.0.0") -> int:
 def run_socket(settings: Settings) -> int:
     """`python -m bot socket`: no public URL needed; Slack connects over a WebSocket."""
     configure_logging(settings)
-    corpus = load_checked(settings)
+    corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
     return _run(_serve_socket(settings, corpus))

@@ -209,7 +209,7 @@ def alias_key(alias: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", alias.casefold()).split())
 
 
-def cross_check(cards: list[tuple[Card, Lines]]) -> list[Problem]:
+def cross_check(cards: list[tuple[Card, Lines]], known: set[str] = frozenset()) -> list[Problem]:
     """Checks that need every card: unique ids, unique aliases, related ids that exist."""
     problems: list[Problem] = []
     first_by_id: dict[str, Card] = {}
@@ -240,7 +240,7 @@ def cross_check(cards: list[tuple[Card, Lines]]) -> list[Problem]:
                 )
     for card, lines in cards:
         for i, rel in enumerate(card.related):
-            if rel not in first_by_id:
+            if rel not in first_by_id and rel not in known:
                 problems.append(
                     Problem(
                         card.path,
