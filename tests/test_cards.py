@@ -37,6 +37,14 @@ related: []
 """
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(facts: Path) -> dict[str, str]:
+    """Only what the command needs; PYTHONPATH so this checkout's code runs, wherever pip points."""
+    return {"FACTS_DIR": str(facts), "PATH": "", "PYTHONPATH": str(ROOT)}
+
+
 def write_facts(tmp_path: Path, cards: dict[str, str], sources: str = SOURCES) -> Path:
     facts = tmp_path / "facts"
     (facts / "cards").mkdir(parents=True)
@@ -176,7 +184,7 @@ def test_check_command_exits_1_with_file_line(tmp_path: Path) -> None:
     )
     run = subprocess.run(
         [sys.executable, "-m", "bot", "check"],
-        env={"FACTS_DIR": str(facts), "PATH": ""},
+        env=_env(facts),
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -196,7 +204,7 @@ def test_check_sources_reports_anchor_and_uncovered_paragraph(tmp_path: Path) ->
     )
     run = subprocess.run(
         [sys.executable, "-m", "bot", "check", "--sources", str(seeds)],
-        env={"FACTS_DIR": str(facts), "PATH": ""},
+        env=_env(facts),
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -212,3 +220,36 @@ def test_text_fragment_encodes_fragment_syntax() -> None:
         text_fragment("confidence- and security-building, A&B")
         == "confidence%2D%20and%20security%2Dbuilding%2C%20A%26B"
     )
+
+
+def test_unparsable_card_does_not_make_its_relatives_report_it_missing(tmp_path: Path) -> None:
+    friend = GOOD.format(id="friend").replace("related: []", "related: [broken]")
+    facts = write_facts(tmp_path, {"friend.yaml": friend, "broken.yaml": "id: broken\ntitle: [\n"})
+    problems = problems_of(facts)
+    assert len(problems) == 1 and "broken.yaml:3: malformed YAML" in problems[0], problems
+
+
+@pytest.mark.parametrize(
+    "command", [["ask", "kfor"], ["today", "--date", "2026-10-01"], ["console"]]
+)
+def test_entry_points_refuse_invalid_cards_listing_every_problem(
+    tmp_path: Path, command: list[str]
+) -> None:
+    facts = write_facts(
+        tmp_path,
+        {
+            "one.yaml": BAD["bad_date"][0].replace("bad-date", "one"),
+            "two.yaml": BAD["bad_org"][0].replace("bad-org", "two"),
+        },
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", *command],
+        env=_env(facts),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        input="",
+    )
+    assert run.returncode == 1, run.stderr
+    assert "cards/one.yaml:11:" in run.stderr and "cards/two.yaml:7:" in run.stderr
+    assert "Traceback" not in run.stderr
