@@ -17,8 +17,9 @@ from bot.cards import Corpus
 from bot.config import Settings
 from bot.daily import post_for
 from bot.loading import load_checked
-from bot.posting import PostResult, make_async_client, post_daily
+from bot.posting import PostResult, post_daily
 from bot.scheduler import apply_daily_channel
+from bot.slack_client import build_client
 from bot.state import Store
 
 
@@ -77,5 +78,5 @@ async def _post_all(
     settings: Settings, store: Store, corpus: Corpus, channels: list[str], day: dt.date
 ) -> list[PostResult]:
     """One channel after another: a cron run is small, and Slack rate-limits per workspace."""
-    client = make_async_client(settings)
+    client = build_client(settings)
     return [await post_daily(store, client, corpus, channel, day) for channel in channels]

@@ -16,22 +16,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 import aiohttp
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards import Corpus
-from bot.config import Settings
 from bot.daily import post_for
 from bot.state import Store
 
@@ -51,8 +39,6 @@ PERMANENT_HINTS = {
     "missing_scope": "add the chat:write scope and reinstall the app",
     "restricted_action": "a workspace admin restricts posting in this channel",
 }
-RATE_LIMIT_RETRIES = 3
-CONNECTION_RETRIES = 3
 OTHER_RETRIES = 3  # bounded retries for anything else that looks transient
 BACKOFF = 1.0  # seconds, doubled after each attempt
 
@@ -82,46 +68,6 @@ class PostResult:
             return f"{self.channel}: being posted by another run for {self.day}"
         hint = f" ({self.hint})" if self.hint else ""
         return f"{self.channel}: failed: {self.error}{hint}"
-
-
-def _base_url(api_url: str | None) -> str | None:
-    if not api_url:
-        return None
-    return api_url if api_url.endswith("/") else api_url + "/"
-
-
-def make_async_client(settings: Settings) -> AsyncWebClient:
-    """The Web API client with slack-sdk's own back-off for 429s, 5xx and dropped connections."""
-    kwargs = {}
-    base_url = _base_url(settings.api_url)
-    if base_url:
-        kwargs["base_url"] = base_url
-    return AsyncWebClient(
-        token=settings.bot_token,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
-        ],
-        **kwargs,
-    )
-
-
-def make_client(settings: Settings) -> WebClient:
-    """The synchronous twin of make_async_client, for code that is not async."""
-    kwargs = {}
-    base_url = _base_url(settings.api_url)
-    if base_url:
-        kwargs["base_url"] = base_url
-    return WebClient(
-        token=settings.bot_token,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
-            ServerErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
-        ],
-        **kwargs,
-    )
 
 
 def _error_of(exc: Exception) -> str:

@@ -12,6 +12,7 @@ import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -31,10 +32,18 @@ def build_client(
     """
     return AsyncWebClient(
         token=settings.bot_token,
-        base_url=settings.api_url or AsyncWebClient.BASE_URL,
+        base_url=_base_url(settings.api_url),
         session=session,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
         ],
     )
+
+
+def _base_url(api_url: str | None) -> str:
+    """slack-sdk joins base_url and the method name as strings: it must end with a slash."""
+    if not api_url:
+        return AsyncWebClient.BASE_URL
+    return api_url if api_url.endswith("/") else api_url + "/"

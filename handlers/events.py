@@ -25,17 +25,8 @@ def register(app: AsyncApp, services: Services) -> None:
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
-        started = time.perf_counter()
-        if not is_channel_mention(event, context.bot_user_id):
-            return
-        if not await claim(services, body):
-            log_request("mention", "duplicate", started)
-            return
-        ans = await answer(services, event.get("text") or "")
-        await client.chat_postMessage(
-            **message(ans.reply, channel=event["channel"], thread_ts=mention_thread(event))
-        )
-        log_answer("mention", ans, started)
+        if is_channel_mention(event, context.bot_user_id):
+            await _reply(services, "mention", event, body, client, mention_thread(event))
 
     @app.event("message")
     async def on_message(
@@ -46,14 +37,25 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         # registered for every message event so none is left "unhandled" (Bolt would answer
         # 404 and Slack would retry it); only a person's DM gets a reply
-        started = time.perf_counter()
-        if not is_dm_question(event, context.bot_user_id):
-            return
-        if not await claim(services, body):
-            log_request("dm", "duplicate", started)
-            return
-        ans = await answer(services, event.get("text") or "")
-        await client.chat_postMessage(
-            **message(ans.reply, channel=event["channel"], thread_ts=dm_thread(event))
-        )
-        log_answer("dm", ans, started)
+        if is_dm_question(event, context.bot_user_id):
+            await _reply(services, "dm", event, body, client, dm_thread(event))
+
+
+async def _reply(
+    services: Services,
+    surface: str,
+    event: dict[str, Any],
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    thread_ts: str | None,
+) -> None:
+    """Answer once per event (retries and other replicas lose the claim), where it was asked."""
+    started = time.perf_counter()
+    if not await claim(services, body):
+        log_request(surface, "duplicate", started)
+        return
+    ans = await answer(services, event.get("text") or "")
+    await client.chat_postMessage(
+        **message(ans.reply, channel=event["channel"], thread_ts=thread_ts)
+    )
+    log_answer(surface, ans, started)

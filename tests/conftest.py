@@ -10,6 +10,8 @@ import pytest
 from bot.loading import DEFAULT_FACTS, load_corpus
 from tests.fakeslack import FakeSlack
 
+pytest_plugins = ["tests.pg"]  # pg_server, pg_url, db_url
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 

@@ -16,12 +16,11 @@ import pytest
 from bot.config import Settings
 from bot.daily import post_for
 from bot.loading import DEFAULT_FACTS, load_corpus
-from bot.posting import make_async_client, post_daily
+from bot.posting import post_daily
 from bot.scheduler import is_due, next_wake, run_daily
+from bot.slack_client import build_client
 from bot.state import Store, Subscription
 from tests.fakeslack import FakeSlack
-
-pytest_plugins = ["tests.pg"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 10, 1)
@@ -57,18 +56,6 @@ def write_facts(base: Path) -> Path:
 @pytest.fixture
 def facts(tmp_path: Path) -> Path:
     return write_facts(tmp_path)
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow]),
-    ]
-)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'state.sqlite3'}"
-    return request.getfixturevalue("pg_url")
 
 
 def post_today(fake: FakeSlack, facts: Path, db: str, *extra: str, **env: str) -> subprocess.Popen:
@@ -186,7 +173,7 @@ async def test_transient_errors_are_retried_then_released(
     settings = settings_for(fake_slack, db_url, facts)
     store = await asyncio.to_thread(Store, db_url)
     corpus = load_corpus(facts)
-    client = make_async_client(settings)
+    client = build_client(settings)
 
     async def no_wait(_: float) -> None:
         return None
@@ -223,9 +210,7 @@ async def test_scheduler_catches_up_then_waits_for_the_next_day(
         await asyncio.sleep(0.01)
 
     task = asyncio.create_task(
-        run_daily(
-            settings, store, corpus, make_async_client(settings), clock=lambda: now, sleep=sleep
-        )
+        run_daily(settings, store, corpus, build_client(settings), clock=lambda: now, sleep=sleep)
     )
     try:
         await asyncio.to_thread(fake_slack.wait_for, "chat.postMessage", 1)
