@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from bot import render
 from bot.answers import Answerer, Reply
+from bot.commands import parse_command
 from bot.config import Settings
 from bot.loading import load_checked
-from handlers.route import parse_command
 
 PROMPT = "osce> "
 QUIT = frozenset({"exit", "quit", ":q"})

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards import Corpus
+from bot.commands import DEFAULT_AT
 from bot.config import Settings
 from bot.posting import PostResult, post_daily
-from bot.state import DEFAULT_AT, Store, Subscription
+from bot.state import Store, Subscription
 
 log = logging.getLogger(__name__)
 

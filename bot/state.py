@@ -37,7 +37,6 @@ from sqlalchemy.exc import IntegrityError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_AT = dt.time(9, 0)
 SEEN_EVENTS_KEEP = dt.timedelta(days=1)  # Slack retries an event within minutes
 CLAIM_LEASE = dt.timedelta(minutes=15)  # a claim older than this was left by a crashed run
 PRUNE_EVERY = 100
@@ -89,19 +88,6 @@ class Subscription:
     channel: str
     at: dt.time
     tz: str
-
-
-def parse_at(text: str | None) -> dt.time:
-    """`/osce subscribe [HH:MM]`: the time, 09:00 when omitted; ValueError says what is wrong."""
-    if text is None or not text.strip():
-        return DEFAULT_AT
-    raw = text.strip()
-    hours, sep, minutes = raw.partition(":")
-    if sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and len(hours) <= 2:
-        h, m = int(hours), int(minutes)
-        if h < 24 and m < 60:
-            return dt.time(h, m)
-    raise ValueError(f"not a time of day (HH:MM, 24-hour, e.g. 09:00): {raw!r}")
 
 
 def sqlalchemy_url(database_url: str) -> str:

@@ -1,7 +1,7 @@
 """Slack listeners: parse what Slack sent, call the core, send the reply. Nothing else.
 
 Every decision that could be wrong (which subcommand, whether an event is ours to answer,
-which thread) is a pure function in `handlers.route`, testable without Slack.
+which thread) is a pure function in the core, `bot.commands`, testable without Slack.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    """Attach every listener to `app`; imported lazily so `handlers.route` stays Slack-free."""
+    """Attach every listener to `app`; imported lazily so importing `handlers` needs no Slack."""
     from handlers import actions, commands, events
 
     commands.register(app, services)

@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot import render
 from bot.answers import Reply
+from bot.commands import Command, parse_command
 from handlers.common import answer, cannot_post_hint, log_answer, log_request, message
-from handlers.route import Command, parse_command
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond

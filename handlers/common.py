@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.answers import Answer, Reply
-from handlers.route import CANNOT_POST
+from bot.commands import CANNOT_POST
 
 if TYPE_CHECKING:
     from bot.app import Services

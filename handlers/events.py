@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from bot.commands import dm_thread, is_channel_mention, is_dm_question, mention_thread
 from handlers.common import answer, claim, log_answer, log_request, message
-from handlers.route import dm_thread, is_channel_mention, is_dm_question, mention_thread
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp, AsyncBoltContext

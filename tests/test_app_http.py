@@ -4,7 +4,6 @@ them, replies checked where they land (the fake Web API and the fake response UR
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import itertools
 import json
 import subprocess
@@ -19,14 +18,6 @@ import pytest
 from bot.answers import Answerer
 from bot.render import OPEN_ACTION, SHARE_ACTION
 from bot.state import Store
-from handlers.route import (
-    Command,
-    dm_thread,
-    is_channel_mention,
-    is_dm_question,
-    mention_thread,
-    parse_command,
-)
 from tests.fakeslack import FakeSlack
 from tests.slack_signing import (
     FORM,
@@ -544,45 +535,6 @@ def test_invalid_cards_refuse_to_start(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "bad.yaml" in proc.stderr and "not starting" in proc.stderr
-
-
-# ---- the pure decisions the listeners rely on ------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "command"),
-    [
-        ("", Command("answer", query="")),
-        ("help", Command("answer", query="help")),
-        ("today", Command("today")),
-        ("Today", Command("today")),
-        ("today in history", Command("answer", query="today in history")),
-        ("subscribe", Command("subscribe", at=dt.time(9, 0))),
-        ("subscribe 7:05", Command("subscribe", at=dt.time(7, 5))),
-        ("subscribe 23:59", Command("subscribe", at=dt.time(23, 59))),
-        ("subscribe 24:00", Command("bad_time")),
-        ("subscribe 9", Command("bad_time")),
-        ("subscribe 09:00 please", Command("bad_time")),
-        ("unsubscribe", Command("unsubscribe")),
-    ],
-)
-def test_parse_command(text: str, command: Command) -> None:
-    assert parse_command(text) == command
-
-
-def test_which_events_are_answered_and_where() -> None:
-    dm = {"channel": "D1", "channel_type": "im", "user": "U1", "ts": "1.1"}
-    assert is_dm_question(dm, "UBOT") and dm_thread(dm) is None
-    assert dm_thread(dict(dm, thread_ts="0.9")) == "0.9"
-    assert not is_dm_question(dict(dm, channel_type="channel"), "UBOT")
-    assert not is_dm_question(dict(dm, user="UBOT"), "UBOT")
-    assert not is_dm_question(dict(dm, bot_id="B1"), "UBOT")
-    assert not is_dm_question(dict(dm, subtype="message_changed"), "UBOT")
-    at = {"channel": "C1", "user": "U1", "ts": "2.2"}
-    assert is_channel_mention(at, "UBOT") and mention_thread(at) == "2.2"
-    assert mention_thread(dict(at, thread_ts="1.0")) == "1.0"
-    assert not is_channel_mention(dict(at, channel="D1"), "UBOT")
-    assert not is_channel_mention(dict(at, bot_id="B2"), "UBOT")
 
 
 async def test_sigterm_lets_an_acked_reply_finish(fake_slack: FakeSlack, tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from bot.state import (
     MIGRATIONS,
     Store,
     Subscription,
-    parse_at,
     sqlalchemy_url,
     version_table,
 )
@@ -37,20 +36,6 @@ def test_urls_map_to_psycopg3() -> None:
     assert sqlalchemy_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     assert sqlalchemy_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
     assert sqlalchemy_url("sqlite:///x.db") == "sqlite:///x.db"
-
-
-@pytest.mark.parametrize(
-    ("raw", "at"),
-    [(None, dt.time(9)), ("", dt.time(9)), ("7:05", dt.time(7, 5)), (" 23:59 ", dt.time(23, 59))],
-)
-def test_parse_at(raw: str | None, at: dt.time) -> None:
-    assert parse_at(raw) == at
-
-
-@pytest.mark.parametrize("raw", ["24:00", "9", "09:5", "noon", "12:60", "-1:00", "09:00:00"])
-def test_parse_at_rejects(raw: str) -> None:
-    with pytest.raises(ValueError, match="HH:MM"):
-        parse_at(raw)
 
 
 def test_schema_is_versioned_and_migrating_again_is_a_no_op(store: Store, db_url: str) -> None:

@@ -1,21 +1,18 @@
-"""Pure decisions about incoming requests: no Slack, no I/O, so tests reach every branch.
-
-Used by the Slack listeners and by the local console, so `/osce today` means the same in
-both places.
+"""Pure decisions about incoming requests: which subcommand, whether an event is ours to
+answer, which thread. No Slack, no I/O, so core tests reach every branch; the Slack listeners
+and the local console both use them, so `/osce today` means the same in both places.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 Action = Literal["answer", "today", "subscribe", "unsubscribe", "bad_time"]
 
-DEFAULT_DAILY_AT = dt.time(9, 0)
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+DEFAULT_AT = dt.time(9, 0)  # the daily post's time when `/osce subscribe` names none
 # chat.postMessage errors that mean "the bot may not post here" rather than a bug
 CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
@@ -29,10 +26,17 @@ class Command:
     at: dt.time | None = None
 
 
-def parse_time(text: str) -> dt.time | None:
-    """`HH:MM` on a 24-hour clock, or None."""
-    m = _HHMM.match(text.strip())
-    return dt.time(int(m.group(1)), int(m.group(2))) if m else None
+def parse_at(text: str | None) -> dt.time:
+    """`/osce subscribe [HH:MM]`: the time, 09:00 when omitted; ValueError says what is wrong."""
+    if text is None or not text.strip():
+        return DEFAULT_AT
+    raw = text.strip()
+    hours, sep, minutes = raw.partition(":")
+    if sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and len(hours) <= 2:
+        h, m = int(hours), int(minutes)
+        if h < 24 and m < 60:
+            return dt.time(h, m)
+    raise ValueError(f"not a time of day (HH:MM, 24-hour, e.g. 09:00): {raw!r}")
 
 
 def parse_command(text: str) -> Command:
@@ -45,10 +49,12 @@ def parse_command(text: str) -> Command:
     if first == "unsubscribe" and len(words) == 1:
         return Command("unsubscribe")
     if first == "subscribe":
-        if len(words) == 1:
-            return Command("subscribe", at=DEFAULT_DAILY_AT)
-        at = parse_time(words[1]) if len(words) == 2 else None
-        return Command("subscribe", at=at) if at else Command("bad_time")
+        if len(words) > 2:
+            return Command("bad_time")
+        try:
+            return Command("subscribe", at=parse_at(words[1] if len(words) == 2 else None))
+        except ValueError:
+            return Command("bad_time")
     return Command("answer", query=text)
 
 
