@@ -106,6 +106,7 @@ def card_blocks(corpus: Corpus, card: Card) -> list[Block]:
         )
     related = [r for r in (corpus.get(rid) for rid in card.related) if r is not None][:4]
     if related:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Related cards:")]))
         blocks.append(_open_buttons(related, "rel"))
     return blocks
 
