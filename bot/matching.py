@@ -19,7 +19,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.cards import Card, Corpus
-from bot.text import STOP_WORDS, clean, fold, is_year, stem, words
+from bot.text import STOP_WORDS, SYNONYM_GROUPS, clean, fold, is_year, stem, words
 
 # How much a word tells about a card, by where on the card it stands.
 FIELD_WEIGHT = {
@@ -42,6 +42,7 @@ YEAR_QUERY_WORDS = frozenset(
 
 CARD_AT = 0.5  # a score from which one card may be answered
 MARGIN = 0.06  # ... if it leads the runner-up by this much
+COMPLETE_AT = 0.3  # ... or from this, when it is the only card with every word of the query
 SUGGEST_AT = 0.3  # candidates worth offering as "did you mean"
 MAX_UNKNOWN_SHARE = 0.4  # of the query's weight, in words no card has
 NEAR = 0.2  # below this nothing is offered at all
@@ -51,6 +52,7 @@ MAX_POSTINGS = 20_000
 FULL_SCAN_VOCAB = 20_000  # up to this many distinct words, typos are looked up in all of them
 MAX_SCORED = 300
 FUZZY_LIMIT = 4
+SYNONYM_SIMILARITY = 0.8
 
 MatchKind = Literal["card", "suggestions", "none", "year"]
 
@@ -59,6 +61,7 @@ MatchKind = Literal["card", "suggestions", "none", "year"]
 class Scored:
     card: Card
     score: float
+    complete: bool = False  # every word of the query is found on this card
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,9 @@ class Index:
     vocab: tuple[str, ...]
     by_year: dict[int, tuple[int, ...]]
     stems: dict[str, tuple[str, ...]]  # stem -> corpus words with that stem
-    blocks: dict[
-        tuple[str, int], tuple[str, ...]
-    ]  # (first letter, length) -> words; large vocabularies only
+    # (first letter, length) -> words; built for large vocabularies only
+    blocks: dict[tuple[str, int], tuple[str, ...]]
+    synonyms: dict[str, tuple[str, ...]]  # stem of a query word -> corpus words of its synonyms
     orgs: tuple[frozenset[str], ...]
     unknown_idf: float = field(default=1.0)
 
@@ -151,6 +154,12 @@ def build_index(corpus: Corpus) -> Index:
         stems[stem(word)].append(word)
         if len(postings) > FULL_SCAN_VOCAB:
             blocks[(word[0], len(word))].append(word)
+    synonyms: dict[str, set[str]] = defaultdict(set)
+    for group in SYNONYM_GROUPS:
+        group_stems = {stem(w) for w in group}
+        found = {w for st in group_stems for w in stems.get(st, ())}
+        for st in group_stems:
+            synonyms[st] |= found - set(stems.get(st, ()))
     return Index(
         cards=cards,
         weights=tuple(weights),
@@ -162,6 +171,7 @@ def build_index(corpus: Corpus) -> Index:
         by_year={y: tuple(ids) for y, ids in by_year.items()},
         stems={k: tuple(v) for k, v in stems.items()},
         blocks={k: tuple(v) for k, v in blocks.items()},
+        synonyms={k: tuple(sorted(v)) for k, v in synonyms.items() if v},
         orgs=tuple(frozenset(c.orgs) for c in cards),
         unknown_idf=unknown,
     )
@@ -183,6 +193,8 @@ class Matcher:
             return found
         for same in idx.stems.get(stem(word), ()):
             found.setdefault(same, 0.95)
+        for other in idx.synonyms.get(stem(word), ()):
+            found.setdefault(other, SYNONYM_SIMILARITY)
         if found:
             return found
         if len(word) >= 4:
@@ -251,13 +263,18 @@ class Matcher:
         candidates = self._candidates(expanded, wanted_orgs)
         scored: list[Scored] = []
         for i in candidates:
-            score = self._score(i, expanded, qweights, total)
+            score, complete = self._score(i, expanded, qweights, total)
             if score > 0:
-                scored.append(Scored(idx.cards[i], score))
+                scored.append(Scored(idx.cards[i], score, complete))
         scored.sort(key=lambda s: (-s.score, s.card.id))
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
         unknown = sum(qw for (_, ex), qw in zip(expanded, qweights, strict=True) if not ex)
-        return decide(ranked, unknown_share=unknown / total if total else 1.0)
+        complete = [s for s in scored if s.complete]
+        return decide(
+            ranked,
+            unknown_share=unknown / total if total else 1.0,
+            only_complete=complete[0] if len(complete) == 1 else None,
+        )
 
     def _candidates(
         self, expanded: list[tuple[str, dict[str, float]]], orgs: set[str]
@@ -294,12 +311,14 @@ class Matcher:
         expanded: list[tuple[str, dict[str, float]]],
         qweights: list[float],
         total: float,
-    ) -> float:
-        """Share of the query the card explains, blended with how fully a card phrase is said."""
+    ) -> tuple[float, bool]:
+        """Share of the query the card explains, blended with how fully a card phrase is said;
+        and whether the card has every word of the query somewhere."""
         idx = self.index
         w = idx.weights[i]
         matched: dict[str, float] = {}
         covered = 0.0
+        complete = True
         for (_, ex), qw in zip(expanded, qweights, strict=True):
             best = 0.0
             for term, sim in ex.items():
@@ -308,8 +327,9 @@ class Matcher:
                     best = max(best, sim * fw)
                     matched[term] = max(matched.get(term, 0.0), sim)
             covered += qw * best
+            complete = complete and best > 0
         if not matched:
-            return 0.0
+            return 0.0, False
         coverage = covered / total if total else 0.0
         said_alias = self._alias_share(i, expanded, qweights, total)
         phrase = 0.0
@@ -319,7 +339,8 @@ class Matcher:
                 continue
             said = sum(idx.idf.get(t, 0.0) * matched.get(t, 0.0) for t in p.words) / weight
             phrase = max(phrase, said * (1.0 if p.kind != "topic" else 0.9))
-        return 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
+        score = 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
+        return score, complete
 
     def _alias_share(
         self,
@@ -348,14 +369,21 @@ class Matcher:
         return best
 
 
-def decide(ranked: tuple[Scored, ...], *, unknown_share: float = 0.0) -> MatchResult:
+def decide(
+    ranked: tuple[Scored, ...], *, unknown_share: float = 0.0, only_complete: Scored | None = None
+) -> MatchResult:
     """One card only when it is good, clearly ahead, and the query is mostly about our words.
 
     A query half made of words no card knows ("kosovo pizza") is not answered with
-    confidence, however well its other half matches: it gets suggestions instead.
+    confidence, however well its other half matches: it gets suggestions instead. A long
+    question whose words all stand on one card and on no other ("when did nato decide to
+    boost its cooperation with the osce?") is answered by that card, even when the words
+    are only in its summary and so score lower than a title would.
     """
     if not ranked:
         return MatchResult("none", None, 0.0)
+    if only_complete is not None and unknown_share == 0 and only_complete.score >= COMPLETE_AT:
+        return MatchResult("card", only_complete.card, only_complete.score, ranked)
     best = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     if (

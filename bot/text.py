@@ -61,14 +61,47 @@ def is_year(word: str) -> bool:
     return bool(_YEAR.match(word))
 
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
+_SUFFIXES = (
+    "ations", "ation", "itions", "ition", "ments", "ment", "ships", "ship", "ings", "ing",
+    "ates", "ated", "ate", "ions", "ion", "isms", "ism", "ists", "ist", "ies", "ied", "ers", "er",
+    "ed", "es", "s", "al",
+)  # fmt: skip
+_MIN_STEM = 4
 
 
 def stem(word: str) -> str:
-    """A crude stem, enough that 'open' finds 'opened' and 'talks' finds 'talk'."""
+    """A crude stem, so 'decide'/'decided', 'programs'/'programmes', 'partners'/'partnership'
+    and 'participation'/'participates' meet. Not linguistics: only the same on both sides."""
     if word.isdigit() or len(word) < 5:
         return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+    for _ in range(3):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    if word.endswith("e") and len(word) > _MIN_STEM:
+        word = word[:-1]
+    if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]  # programm -> program
     return word
+
+
+# Words people use for the same idea as the cards' own words. Each group is one idea; a
+# query word finds cards that use any word of its group. General English, not card wording.
+SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "boost strengthen enhance deepen improve reinforce further",
+        "start begin began begun launch establish set founded created open opened",
+        "end ended finish withdraw withdrawal left leave closed",
+        "together cooperate cooperation collaborate collaboration collaborating partnership",
+        "sign signed agree agreed",
+        "join joins joined participate participation attend attendance",
+        "sg secretary",
+        "ct terrorism",
+        "jan january", "feb february", "mar march", "apr april", "jun june", "jul july",
+        "aug august", "sep sept september", "oct october", "nov november", "dec december",
+    )
+)  # fmt: skip

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from bot.answers import Answerer
-from bot.text import clean, fold, words
+from bot.matching import Scored, decide
+from bot.text import clean, fold, stem, words
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,51 @@ def test_ask_prints_a_readable_reply() -> None:
         check=True,
     )
     assert "Vienna Document" in run.stdout and "https://www.nato.int/" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("decide", "decided"),
+        ("programs", "programmes"),
+        ("partners", "partnership"),
+        ("participation", "participates"),
+        ("cooperate", "cooperation"),
+        ("terrorism", "terrorist"),
+    ],
+)
+def test_stems_meet(a: str, b: str) -> None:
+    assert stem(a) == stem(b)
+
+
+def test_synonyms_reach_the_cards_words(answerer: Answerer) -> None:
+    expanded = answerer.matcher.expand("strengthen")
+    assert expanded and all(0 < sim < 1 for sim in expanded.values())
+    assert "strengthen" not in expanded or expanded["strengthen"] == 1.0
+
+
+def _scored(corpus, *rows: tuple[str, float, bool]) -> tuple[Scored, ...]:
+    return tuple(
+        Scored(corpus.cards[i], score, complete) for i, (_, score, complete) in enumerate(rows)
+    )
+
+
+def test_decide_needs_a_margin_over_the_runner_up(corpus) -> None:
+    close = _scored(corpus, ("a", 0.8, False), ("b", 0.78, False))
+    assert decide(close).kind == "suggestions"
+    clear = _scored(corpus, ("a", 0.8, False), ("b", 0.5, False))
+    assert decide(clear).kind == "card"
+
+
+def test_decide_answers_the_only_card_with_every_word(corpus) -> None:
+    ranked = _scored(corpus, ("a", 0.45, False), ("b", 0.40, True))
+    result = decide(ranked, only_complete=ranked[1])
+    assert result.kind == "card" and result.card == ranked[1].card
+    # ... but not when part of the query is words no card knows
+    assert decide(ranked, only_complete=ranked[1], unknown_share=0.2).kind == "suggestions"
+
+
+def test_decide_refuses_mostly_unknown_queries(corpus) -> None:
+    ranked = _scored(corpus, ("a", 0.9, False))
+    assert decide(ranked, unknown_share=0.5).card is None
+    assert decide((), unknown_share=1.0).kind == "none"
