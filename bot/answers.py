@@ -6,6 +6,7 @@ Keeping this in one place is what makes `/osce`, a mention, a DM, the console an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -54,6 +55,9 @@ class Answerer:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self.matcher = Matcher(corpus)
+        # A card's reply depends on the card alone; rendering it (Block Kit models validate
+        # every field) costs more than matching, so each is rendered once, on first use.
+        self._replies: dict[str, Reply] = {}
 
     def answer(self, query: str) -> Answer:
         text = clean(query)
@@ -63,7 +67,9 @@ class Answerer:
         if key in HELP_WORDS or text.strip() == "?":
             return self._fixed(query, "help", render.help_reply())
         if key in LIST_WORDS:
-            return self._fixed(query, "list", render.list_reply(self.corpus))
+            return self._fixed(
+                query, "list", self._rendered(":list", lambda: render.list_reply(self.corpus))
+            )
         result = self.matcher.match(text)
         if result.kind == "card" and result.card is not None:
             return self._card(query, result.card, result.score)
@@ -87,8 +93,17 @@ class Answerer:
         return None if card is None else self._card(card_id, card, 1.0)
 
     def _card(self, query: str, card: Card, score: float) -> Answer:
-        return Answer(query, "card", card, score, (), Reply(*render.card_reply(self.corpus, card)))
+        reply = self._rendered(card.id, lambda: render.card_reply(self.corpus, card))
+        return Answer(query, "card", card, score, (), reply)
+
+    def _rendered(self, key: str, make: Callable[[], tuple[str, render.Blocks]]) -> Reply:
+        reply = self._replies.get(key)
+        if reply is None:
+            reply = self._replies.setdefault(key, Reply(*make()))
+        return reply
 
     @staticmethod
-    def _fixed(query: str, kind: Kind, reply: tuple[str, render.Blocks]) -> Answer:
-        return Answer(query, kind, None, 1.0, (), Reply(*reply))
+    def _fixed(query: str, kind: Kind, reply: tuple[str, render.Blocks] | Reply) -> Answer:
+        return Answer(
+            query, kind, None, 1.0, (), reply if isinstance(reply, Reply) else Reply(*reply)
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -58,7 +57,7 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         await ack()
         started = time.perf_counter()
-        ans = await asyncio.to_thread(services.answerer.open, str(action.get("value", "")))
+        ans = services.answerer.open(str(action.get("value", "")))
         if ans is None:
             await respond(text=GONE, response_type="ephemeral", replace_original=False)
             log_request("open", "gone", started)

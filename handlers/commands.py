@@ -34,7 +34,7 @@ def register(app: AsyncApp, services: Services) -> None:
         started = time.perf_counter()
         cmd = parse_command(command.get("text") or "")
         if cmd.action == "answer":
-            ans = await answer(services, cmd.query)
+            ans = answer(services, cmd.query)
             await respond(**message(render.ephemeral(ans), response_type="ephemeral"))
             log_answer("command", ans, started)
         elif cmd.action == "today":

@@ -22,9 +22,11 @@ INVITE_HINT = "I can't post in this channel yet. Invite me with `/invite @osce`,
 ARCHIVED_HINT = "This channel is archived, so I can't post in it."
 
 
-async def answer(services: Services, text: str) -> Answer:
-    """Matching is CPU work; a thread keeps the loop free to ack other requests meanwhile."""
-    return await asyncio.to_thread(services.answerer.answer, text)
+def answer(services: Services, text: str) -> Answer:
+    """Answered on the event loop: a query costs well under a millisecond (queries are cut to
+    500 characters, card replies are rendered once), and under the GIL a worker thread only
+    added a hop; bench/bench_http.py measured ~6% more throughput without it."""
+    return services.answerer.answer(text)
 
 
 async def claim(services: Services, body: Mapping[str, Any]) -> bool:

@@ -54,7 +54,7 @@ async def _reply(
     if not await claim(services, body):
         log_request(surface, "duplicate", started)
         return
-    ans = await answer(services, event.get("text") or "")
+    ans = answer(services, event.get("text") or "")
     await client.chat_postMessage(
         **message(ans.reply, channel=event["channel"], thread_ts=thread_ts)
     )
