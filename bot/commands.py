@@ -13,8 +13,15 @@ from typing import Any, Literal
 Action = Literal["answer", "today", "subscribe", "unsubscribe", "bad_time"]
 
 DEFAULT_AT = dt.time(9, 0)  # the daily post's time when `/osce subscribe` names none
-# chat.postMessage errors that mean "the bot may not post here" rather than a bug
-CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+INVITE_HINT = "I can't post in this channel yet. Invite me with `/invite @osce`, then try again."
+# chat.postMessage errors that mean "the bot may not post here" rather than a bug, and what
+# to tell the person who asked
+CANNOT_POST = {
+    "not_in_channel": INVITE_HINT,
+    "channel_not_found": INVITE_HINT,
+    "is_archived": "This channel is archived, so I can't post in it.",
+    "restricted_action": "Posting in this channel is restricted (by a workspace admin), so I can't post here.",
+}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ Outcome = Literal["posted", "already_posted", "in_progress", "failed"]
 
 # Errors that will not go away by retrying: say what to do instead.
 PERMANENT_HINTS = {
-    "not_in_channel": "invite the bot to the channel (/invite @osce-bot)",
+    "not_in_channel": "invite the bot to the channel (/invite @osce)",
     "channel_not_found": "check the channel id, or invite the bot if the channel is private",
     "is_archived": "the channel is archived: unarchive it or /osce unsubscribe there",
     "invalid_auth": "check SLACK_BOT_TOKEN",

@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("osce.request")
 
-INVITE_HINT = "I can't post in this channel yet. Invite me with `/invite @osce`, then try again."
-ARCHIVED_HINT = "This channel is archived, so I can't post in it."
-
 
 def answer(services: Services, text: str) -> Answer:
     """Answered on the event loop: a query costs well under a millisecond (queries are cut to
@@ -56,9 +53,7 @@ def message(reply: Reply, **extra: Any) -> dict[str, Any]:
 def cannot_post_hint(exc: SlackApiError) -> str | None:
     """The hint for the user when Slack refuses a post because of the channel, else None."""
     error = exc.response.get("error") if exc.response is not None else None
-    if error not in CANNOT_POST:
-        return None
-    return ARCHIVED_HINT if error == "is_archived" else INVITE_HINT
+    return CANNOT_POST.get(str(error))
 
 
 def log_request(

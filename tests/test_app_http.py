@@ -464,15 +464,24 @@ async def test_subscribe_confirms_visibly_and_stores(sub_server) -> None:
     assert "Unsubscribed" in off.params["text"]
 
 
-@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])
-async def test_subscribe_where_the_bot_cannot_post_says_invite(sub_server, error: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        ("not_in_channel", "/invite @osce"),
+        ("channel_not_found", "/invite @osce"),
+        ("restricted_action", "restricted"),
+    ],
+)
+async def test_subscribe_where_the_bot_cannot_post_says_so(
+    sub_server, error: str, says: str
+) -> None:
     server, fake, db = sub_server
     name = uid("r")
     fake.fail_next("chat.postMessage", error=error)
     body = slash_body("subscribe", fake.response_url(name), channel_id="CNOPE")
     assert (await post(server.url, body, FORM))[0] == 200
     (hint,) = await asyncio.to_thread(wait_response, fake, name)
-    assert "/invite @osce" in hint.params["text"] and hint.params["response_type"] == "ephemeral"
+    assert says in hint.params["text"] and hint.params["response_type"] == "ephemeral"
     store = Store(db)
     try:
         assert store.subscription("CNOPE") is None
