@@ -7,6 +7,7 @@ an author fixing cards wants the whole list at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -56,6 +57,16 @@ class InvalidCards(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _did_you_mean(key: object, known: tuple[str, ...]) -> str:
+    """'Title' or 'sumary' is a slip, not a new field: name the one that was meant."""
+    text = str(key)
+    lowered = {k.lower(): k for k in known}
+    close = lowered.get(text.lower()) or next(
+        iter(difflib.get_close_matches(text.lower(), known, n=1, cutoff=0.75)), None
+    )
+    return f"; did you mean '{close}'?" if close else ""
 
 
 def normalise_date(value: Any) -> str | None:
@@ -127,7 +138,10 @@ def card_from_doc(
         return None, report.problems
     for key in doc:
         if key not in REQUIRED and key not in OPTIONAL:
-            report((key,), f"unknown field '{key}' (allowed: {', '.join(REQUIRED + OPTIONAL)})")
+            report(
+                (key,),
+                f"unknown field '{key}'{_did_you_mean(key, REQUIRED + OPTIONAL)} (allowed: {', '.join(REQUIRED + OPTIONAL)})",
+            )
     missing = [k for k in REQUIRED if k not in doc]
     if missing:
         report((), f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
@@ -272,7 +286,10 @@ def sources_from_doc(doc: Any, lines: Lines, path: str) -> tuple[dict[str, Sourc
             continue
         for key in entry:
             if key not in SOURCE_FIELDS + SOURCE_OPTIONAL:
-                report((i, key), f"unknown field '{key}' in source")
+                report(
+                    (i, key),
+                    f"unknown field '{key}' in source{_did_you_mean(key, SOURCE_FIELDS + SOURCE_OPTIONAL)}",
+                )
         missing = [
             k for k in SOURCE_FIELDS if not isinstance(entry.get(k), str) or not entry[k].strip()
         ]

@@ -81,6 +81,11 @@ BAD = {
         13,
         "unknown field 'colour'",
     ),
+    "misspelt_field": (
+        GOOD.format(id="misspelt-field").replace("summary:", "Sumary:"),
+        3,
+        "unknown field 'Sumary'; did you mean 'summary'?",
+    ),
     "missing_field": (
         "\n".join(
             ln for ln in GOOD.format(id="missing-field").splitlines() if not ln.startswith("anchor")
