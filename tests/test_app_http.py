@@ -50,15 +50,15 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="module")
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def shared_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'osce.sqlite3'}"
 
 
 @pytest.fixture(scope="module")
 def server(
-    fake: FakeSlack, db_url: str, tmp_path_factory: pytest.TempPathFactory
+    fake: FakeSlack, shared_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    srv = Server(fake.url, db_url, tmp_path_factory.mktemp("logs") / "server.log").start()
+    srv = Server(fake.url, shared_db, tmp_path_factory.mktemp("logs") / "server.log").start()
     yield srv
     assert srv.stop() == 0, srv.logs()  # graceful shutdown on SIGTERM
 
@@ -400,9 +400,10 @@ async def test_200_concurrent_commands_each_acked_within_3_seconds(
 
 
 async def test_retry_across_two_replicas_sharing_the_database(
-    fake: FakeSlack, tmp_path: Path
+    fake: FakeSlack, tmp_path: Path, db_url: str
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    """Two `serve` processes on one DATABASE_URL (SQLite file, then real PostgreSQL)."""
+    db = db_url
     a = Server(fake.url, db, tmp_path / "a.log").start()
     b = Server(fake.url, db, tmp_path / "b.log").start()
     try:
