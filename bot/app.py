@@ -8,16 +8,20 @@ nothing reads the environment behind `Settings`' back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.answers import Answerer
 from bot.cards import Corpus
 from bot.config import Settings
-from bot.slack_client import build_client
+from bot.slack_client import build_client, retry_handlers
 
 if TYPE_CHECKING:
     from bot.state import Store
@@ -62,8 +66,58 @@ def build_app(
         process_before_response=False,
         logger=bolt_log,
     )
+    app.middleware(_reliable_respond)
     register(app, Services(settings, corpus, Answerer(corpus), store))
     return app
+
+
+class ReliableRespond(AsyncRespond):
+    """Bolt's `respond()`, sent through slack-sdk's retry handlers.
+
+    Bolt's own `respond` posts once and returns whatever came back, so a 429 or a dropped
+    connection on the response URL would lose the user's answer without a trace. This one
+    retries (honouring Retry-After) and logs a reply that still could not be delivered.
+    """
+
+    async def __call__(  # type: ignore[override]
+        self,
+        text: str = "",
+        blocks: Sequence[dict[str, Any]] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+    ) -> WebhookResponse:
+        assert self.response_url is not None
+        client = AsyncWebhookClient(
+            url=self.response_url, proxy=self.proxy, ssl=self.ssl, retry_handlers=retry_handlers()
+        )
+        response = await client.send(
+            text=text,
+            blocks=blocks,
+            response_type=response_type,
+            replace_original=replace_original,
+            delete_original=delete_original,
+            unfurl_links=unfurl_links,
+            unfurl_media=unfurl_media,
+        )
+        if response.status_code != 200:
+            log.warning(
+                "reply to response_url failed: HTTP %s %s",
+                response.status_code,
+                response.body[:100],
+            )
+        return response
+
+
+async def _reliable_respond(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+    """Give every listener the retrying `respond` (the listeners keep Bolt's idiom)."""
+    if context.response_url:
+        context["respond"] = ReliableRespond(
+            response_url=context.response_url, proxy=context.client.proxy, ssl=context.client.ssl
+        )
+    await next()
 
 
 def _token_skipped_filter(record: logging.LogRecord) -> bool:

@@ -9,6 +9,7 @@ double or a proxy without touching the code.
 from __future__ import annotations
 
 import aiohttp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -34,12 +35,17 @@ def build_client(
         token=settings.bot_token,
         base_url=_base_url(settings.api_url),
         session=session,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
-        ],
+        retry_handlers=retry_handlers(),
     )
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """The same back-off for the Web API and for response URLs (fresh: handlers keep state)."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+        AsyncServerErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+    ]
 
 
 def _base_url(api_url: str | None) -> str:

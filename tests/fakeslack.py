@@ -44,6 +44,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.response_urls: list[Call] = []
+        self.response_failures: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
@@ -152,12 +153,26 @@ class FakeSlack:
         return {"ok": True}
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        """Records delivered replies; `fail_next("response/NAME", status=429)` refuses one."""
+        name = request.match_info["name"]
         params = await self._params(request)
         with self._lock:
-            self.response_urls.append(
-                Call(request.match_info["name"], params, dict(request.headers))
+            queue = self._failures.get(f"response/{name}")
+            failure = queue.popleft() if queue else None
+            if failure is not None:
+                self.response_failures.append(Call(name, params, dict(request.headers)))
+            else:
+                self.response_urls.append(Call(name, params, dict(request.headers)))
+        if failure is not None:
+            if failure.drop:
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=500)
+            headers = (
+                {"Retry-After": str(failure.retry_after or 1)} if failure.status == 429 else {}
             )
-        return web.json_response({"ok": True})
+            return web.Response(status=failure.status, text="rate_limited", headers=headers)
+        return web.Response(text="ok")
 
     def start(self) -> FakeSlack:
         ready = threading.Event()

@@ -368,6 +368,22 @@ async def test_rate_limited_post_is_retried_and_delivered_once(
     assert len(posts_in(fake, channel)) == 2  # one refused, one delivered; no third
 
 
+@pytest.mark.parametrize("failure", [{"status": 429, "retry_after": 1}, {"drop": True}])
+async def test_refused_response_url_is_retried_and_delivered_once(
+    server: Server, fake: FakeSlack, failure: dict
+) -> None:
+    """Bolt's own respond() gives up on a 429 (only a dropped connection is retried by
+    slack-sdk's default); ours honours Retry-After and delivers the reply once."""
+    name = uid("r")
+    fake.fail_next(f"response/{name}", **failure)
+    assert (await post(server.url, slash_body("kfor", fake.response_url(name)), FORM))[0] == 200
+    (reply,) = await asyncio.to_thread(wait_response, fake, name)
+    assert "KFOR" in reply.params["text"]
+    await asyncio.sleep(0.5)
+    assert [c.method for c in fake.response_failures].count(name) == 1
+    assert len([c for c in fake.response_urls if c.method == name]) == 1  # delivered once
+
+
 async def test_200_concurrent_commands_each_acked_within_3_seconds(
     server: Server, fake: FakeSlack
 ) -> None:
