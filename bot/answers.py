@@ -63,9 +63,9 @@ class Answerer:
         text = clean(query)
         key = fold(text)
         if not key:
-            return self._fixed(query, "empty" if not text else "help", render.help_reply())
+            return self._fixed(query, "empty" if not text else "help", self._help())
         if key in HELP_WORDS or text.strip() == "?":
-            return self._fixed(query, "help", render.help_reply())
+            return self._fixed(query, "help", self._help())
         if key in LIST_WORDS:
             return self._fixed(
                 query, "list", self._rendered(":list", lambda: render.list_reply(self.corpus))
@@ -103,7 +103,8 @@ class Answerer:
         return reply
 
     @staticmethod
-    def _fixed(query: str, kind: Kind, reply: tuple[str, render.Blocks] | Reply) -> Answer:
-        return Answer(
-            query, kind, None, 1.0, (), reply if isinstance(reply, Reply) else Reply(*reply)
-        )
+    def _fixed(query: str, kind: Kind, reply: Reply) -> Answer:
+        return Answer(query, kind, None, 1.0, (), reply)
+
+    def _help(self) -> Reply:
+        return self._rendered(":help", render.help_reply)

@@ -6,10 +6,8 @@ before it is deployed. Reads stdin line by line, so it also works piped (tests d
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from bot import render
 from bot.answers import Answerer, Reply
@@ -37,10 +35,9 @@ def reply_for(answerer: Answerer, settings: Settings, line: str) -> Reply:
         cmd = parse_command(words[1] if len(words) > 1 else "")
         if cmd.action == "today":
             from bot.daily import post_for
+            from bot.daily_cli import today_in
 
-            return post_for(
-                answerer.corpus, dt.datetime.now(ZoneInfo(settings.daily_tz)).date()
-            ).reply
+            return post_for(answerer.corpus, today_in(settings.daily_tz)).reply
         if cmd.action == "answer":
             return render.ephemeral(answerer.answer(cmd.query))
         return Reply(SLACK_ONLY, ())
@@ -73,7 +70,6 @@ def run_console(
         if not line:
             continue
         reply = reply_for(answerer, settings, line)
-        text = render.console_text(reply) if reply.blocks else reply.text
-        print(text, file=stdout)
+        print(render.console_text(reply), file=stdout)
         print(file=stdout, flush=True)
     return 0

@@ -22,6 +22,8 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Reply
 from bot.cards import Card, Corpus
+from bot.render import cut as _clip
+from bot.render import escape as _esc
 
 if TYPE_CHECKING:
     from bot.daily import DailyItem, Section
@@ -35,15 +37,6 @@ TITLES = {
     "this_month": "This month in OSCE partnership history",
     "card_of_the_day": "OSCE partnership card of the day",
 }
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _esc(text: str) -> str:
-    """Slack mrkdwn treats &, < and > as markup; a title must not break its own link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _link(url: str, label: str) -> str:

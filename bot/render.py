@@ -52,22 +52,21 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _dicts(blocks: Sequence[Block]) -> Blocks:
-    out = tuple(b.to_dict() for b in blocks[:MAX_BLOCKS])  # to_dict() validates Slack's limits
-    return out
+    return tuple(b.to_dict() for b in blocks[:MAX_BLOCKS])  # to_dict() validates Slack's limits
 
 
 def _section(mrkdwn: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_cut(mrkdwn, SECTION_MAX)))
+    return SectionBlock(text=MarkdownTextObject(text=cut(mrkdwn, SECTION_MAX)))
 
 
 def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> ButtonElement:
     return ButtonElement(
-        text=_cut(text, BUTTON_TEXT_MAX),
+        text=cut(text, BUTTON_TEXT_MAX),
         action_id=action_id,
         value=value,
         style="primary" if primary else None,
@@ -94,7 +93,7 @@ def source_line(corpus: Corpus, card: Card) -> str:
 def card_blocks(corpus: Corpus, card: Card) -> list[Block]:
     url = corpus.url_of(card)
     blocks: list[Block] = [
-        HeaderBlock(text=_cut(card.title, HEADER_MAX)),
+        HeaderBlock(text=cut(card.title, HEADER_MAX)),
         _section(escape(card.summary)),
         _section(f"<{url}|Read the passage in the source ›>"),
         ContextBlock(elements=[MarkdownTextObject(text=escape(source_line(corpus, card)))]),
@@ -102,7 +101,7 @@ def card_blocks(corpus: Corpus, card: Card) -> list[Block]:
     if card.dates:
         when = "; ".join(f"{d.display()}: {d.event}" for d in card.dates[:6])
         blocks.insert(
-            2, ContextBlock(elements=[MarkdownTextObject(text=_cut(escape(when), SECTION_MAX))])
+            2, ContextBlock(elements=[MarkdownTextObject(text=cut(escape(when), SECTION_MAX))])
         )
     related = [r for r in (corpus.get(rid) for rid in card.related) if r is not None][:4]
     if related:
@@ -123,7 +122,7 @@ def card_reply(corpus: Corpus, card: Card) -> tuple[str, Blocks]:
 def suggestions_reply(
     query: str, cards: Sequence[Card], *, confident_none: bool
 ) -> tuple[str, Blocks]:
-    echo = escape(_cut(query, ECHO_MAX))
+    echo = escape(cut(query, ECHO_MAX))
     if cards and not confident_none:
         lead = f"I'm not sure which card you mean by “{echo}”. Did you mean:"
     elif cards:
@@ -161,7 +160,7 @@ def _chunks(lines: Sequence[str]) -> list[Block]:
     blocks: list[Block] = []
     current = ""
     for line in lines:
-        line = _cut(line, SECTION_MAX)
+        line = cut(line, SECTION_MAX)
         if current and len(current) + 1 + len(line) > SECTION_MAX:
             blocks.append(_section(current))
             current = ""
@@ -175,7 +174,7 @@ def list_reply(corpus: Corpus) -> tuple[str, Blocks]:
     blocks: list[Block] = [HeaderBlock(text="What I can tell you about")]
     text_parts = []
     for org, heading in (("un", "OSCE and the United Nations"), ("nato", "OSCE and NATO")):
-        cards = [c for c in corpus.cards if c.source and org in c.orgs and _primary_org(c) == org]
+        cards = [c for c in corpus.cards if _primary_org(c) == org]
         if not cards:
             continue
         lines = [f"• {escape(c.title)}" for c in sorted(cards, key=lambda c: c.title)]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
@@ -59,8 +57,9 @@ def register(app: AsyncApp, services: Services) -> None:
 
 async def _today(services: Services) -> Reply:
     from bot.daily import post_for
+    from bot.daily_cli import today_in
 
-    today = dt.datetime.now(ZoneInfo(services.settings.daily_tz)).date()
+    today = today_in(services.settings.daily_tz)
     return (await asyncio.to_thread(post_for, services.corpus, today)).reply
 
 
