@@ -82,8 +82,8 @@ def serve_bare(port: int, api_url: str) -> None:
 
     from bot.cards import Corpus
     from bot.config import Settings
-    from bot.server import build_web_app
-    from bot.slack_client import build_client
+    from bot.slack.client import build_client
+    from bot.slack.server import build_web_app
 
     settings = Settings(bot_token=BOT_TOKEN, signing_secret=SECRET, api_url=api_url)
     app = AsyncApp(

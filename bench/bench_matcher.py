@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from bot.cards import Card, Corpus, DateEvent, Source  # noqa: E402
-from bot.loading import load_corpus  # noqa: E402
+from bot.cards.loading import load_corpus  # noqa: E402
 from bot.matching import Matcher  # noqa: E402
 
 QUERIES_PER_SIZE = 400

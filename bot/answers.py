@@ -1,110 +1,110 @@
-"""From a query to an Answer: the one entry point every surface (Slack, console, CLI) uses.
+"""From what a person typed to what the bot should say: the one entry point of every surface.
 
-Keeping this in one place is what makes `/osce`, a mention, a DM, the console and
-`bot ask` give the same reply to the same words.
+`/osce`, a mention, a DM, the console and `bot ask` all come through here, so the same words
+give the same answer everywhere. This module decides *what* to answer (a card, suggestions,
+a year's events, help, a subcommand); how it looks is each surface's business
+(`bot.slack.blocks` for Slack and the console), so nothing here knows Slack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from bot import render
 from bot.cards import Card, Corpus
 from bot.matching import Matcher
-from bot.render import Reply
-from bot.text import clean, fold
+from bot.matching.text import clean, fold
 
 Kind = Literal["card", "suggestions", "none", "year", "help", "list", "empty"]
+Action = Literal["answer", "today", "subscribe", "unsubscribe", "bad_time"]
 
-__all__ = ["Answer", "Answerer", "Kind", "Reply"]
+HELP_WORDS = frozenset({"help", "usage", "commands", "?"})
+LIST_WORDS = frozenset({"list", "topics", "all", "index", "cards", "list topics", "all topics"})
+DEFAULT_AT = dt.time(9, 0)  # the daily post's time when `/osce subscribe` names none
 
 
 @dataclass(frozen=True)
 class Answer:
+    """What the bot answers to one query; rendered by the surface that asked."""
+
     query: str
     kind: Kind
-    card: Card | None
-    score: float
-    suggestions: tuple[Card, ...]
-    reply: Reply
-
-    def to_json(self, corpus: Corpus) -> dict[str, Any]:
-        """The `bot ask --json` line: what other tools (the eval, scripts) read."""
-        return {
-            "query": self.query,
-            "kind": self.kind,
-            "card": None
-            if self.card is None
-            else {"id": self.card.id, "title": self.card.title, "url": corpus.url_of(self.card)},
-            "score": round(self.score, 3),
-            "suggestions": [{"id": c.id, "title": c.title} for c in self.suggestions],
-            "text": self.reply.text,
-            "blocks": list(self.reply.blocks),
-        }
+    card: Card | None = None
+    score: float = 1.0
+    suggestions: tuple[Card, ...] = ()
+    year: int | None = None
+    cleaned: str = (
+        ""  # the query as the matcher read it, for echoing back (escaped by the renderer)
+    )
 
 
-HELP_WORDS = frozenset({"help", "usage", "commands", "?"})
-LIST_WORDS = frozenset({"list", "topics", "all", "index", "cards", "list topics", "all topics"})
+@dataclass(frozen=True)
+class Command:
+    """What `/osce TEXT` asks for. `answer` is set for questions, `at` for subscribe."""
+
+    action: Action
+    answer: Answer | None = None
+    at: dt.time | None = None
 
 
 class Answerer:
-    """The matcher plus the replies of their own (help, list, empty); built once per corpus."""
+    """The matcher plus the answers of their own (help, list, empty); built once per corpus."""
 
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self.matcher = Matcher(corpus)
-        # A card's reply depends on the card alone; rendering it (Block Kit models validate
-        # every field) costs more than matching, so each is rendered once, on first use.
-        self._replies: dict[str, Reply] = {}
 
     def answer(self, query: str) -> Answer:
         text = clean(query)
         key = fold(text)
         if not key:
-            return self._fixed(query, "empty" if not text else "help", self._help())
+            return Answer(query, "empty" if not text else "help", cleaned=text)
         if key in HELP_WORDS or text.strip() == "?":
-            return self._fixed(query, "help", self._help())
+            return Answer(query, "help", cleaned=text)
         if key in LIST_WORDS:
-            return self._fixed(
-                query, "list", self._rendered(":list", lambda: render.list_reply(self.corpus))
-            )
+            return Answer(query, "list", cleaned=text)
         result = self.matcher.match(text)
         if result.kind == "card" and result.card is not None:
-            return self._card(query, result.card, result.score)
+            return Answer(query, "card", result.card, result.score, cleaned=text)
         if result.kind == "year" and result.year is not None:
-            cards = result.year_cards
             return Answer(
-                query,
-                "year",
-                None,
-                result.score,
-                cards,
-                Reply(*render.year_reply(self.corpus, result.year, cards)),
+                query, "year", None, result.score, result.year_cards, result.year, cleaned=text
             )
         cards = tuple(s.card for s in result.ranked)
-        reply = render.suggestions_reply(text, cards, confident_none=result.kind == "none")
-        return Answer(query, result.kind, None, result.score, cards, Reply(*reply))
+        return Answer(query, result.kind, None, result.score, cards, cleaned=text)
 
     def open(self, card_id: str) -> Answer | None:
-        """The reply for a card chosen by id (a suggestion or related-card button)."""
+        """The answer for a card chosen by id (a suggestion or related-card button)."""
         card = self.corpus.get(card_id)
-        return None if card is None else self._card(card_id, card, 1.0)
+        return None if card is None else Answer(card_id, "card", card, 1.0)
 
-    def _card(self, query: str, card: Card, score: float) -> Answer:
-        reply = self._rendered(card.id, lambda: render.card_reply(self.corpus, card))
-        return Answer(query, "card", card, score, (), reply)
+    def command(self, text: str) -> Command:
+        """The one `/osce` dispatch: a subcommand the surface carries out, or an answer."""
+        words = text.split()
+        first = words[0].lower() if words else ""
+        if first == "today" and len(words) == 1:
+            return Command("today")
+        if first == "unsubscribe" and len(words) == 1:
+            return Command("unsubscribe")
+        if first == "subscribe":
+            if len(words) > 2:
+                return Command("bad_time")
+            try:
+                return Command("subscribe", at=parse_at(words[1] if len(words) == 2 else None))
+            except ValueError:
+                return Command("bad_time")
+        return Command("answer", answer=self.answer(text))
 
-    def _rendered(self, key: str, make: Callable[[], tuple[str, render.Blocks]]) -> Reply:
-        reply = self._replies.get(key)
-        if reply is None:
-            reply = self._replies.setdefault(key, Reply(*make()))
-        return reply
 
-    @staticmethod
-    def _fixed(query: str, kind: Kind, reply: Reply) -> Answer:
-        return Answer(query, kind, None, 1.0, (), reply)
-
-    def _help(self) -> Reply:
-        return self._rendered(":help", render.help_reply)
+def parse_at(text: str | None) -> dt.time:
+    """`/osce subscribe [HH:MM]`: the time, 09:00 when omitted; ValueError says what is wrong."""
+    if text is None or not text.strip():
+        return DEFAULT_AT
+    raw = text.strip()
+    hours, sep, minutes = raw.partition(":")
+    if sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and len(hours) <= 2:
+        h, m = int(hours), int(minutes)
+        if h < 24 and m < 60:
+            return dt.time(h, m)
+    raise ValueError(f"not a time of day (HH:MM, 24-hour, e.g. 09:00): {raw!r}")

@@ -84,11 +84,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_ask(settings, args.query, as_json=args.json)
     if command == "check":
-        from bot.checking import run_check
+        from bot.cards.checking import run_check
 
         return run_check(settings.facts_dir, args.sources)
     if command == "serve":
-        from bot.server import run_http
+        from bot.slack.server import run_http
 
         settings.require_http()
         return run_http(
@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             host=getattr(args, "host", "0.0.0.0"),
         )
     if command == "socket":
-        from bot.server import run_socket
+        from bot.slack.server import run_socket
 
         settings.require_socket()
         return run_socket(settings)
@@ -106,11 +106,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_console(settings)
     if command == "today":
-        from bot.daily_cli import run_today
+        from bot.ask import run_today
 
         return run_today(settings, args.date, as_json=args.json)
     if command == "post-today":
-        from bot.daily_cli import run_post_today
+        from bot.slack.scheduler import run_post_today
 
         return run_post_today(settings, args.date)
     raise AssertionError(command)

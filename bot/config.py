@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.loading import DEFAULT_FACTS
+from bot.cards.loading import DEFAULT_FACTS
 
 DEFAULT_DB = "sqlite:///osce-bot.sqlite3"
 

@@ -1,7 +1,8 @@
 """The local console: type what you would type in Slack and see what Slack would get.
 
-No Slack, no token, no network: the same Answerer and renderer, so a card can be tried
-before it is deployed. Reads stdin line by line, so it also works piped (tests do that).
+No Slack connection, no token, no network: the same Answerer and the same Block Kit
+renderer, shown as terminal text, so a card can be tried before it is deployed. Reads stdin
+line by line, so it also works piped (tests do that).
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot import render
-from bot.answers import Answerer, Reply
-from bot.commands import parse_command
+from bot.answers import Answerer
+from bot.cards.loading import load_checked
 from bot.config import Settings
-from bot.loading import load_checked
+from bot.daily.calendar import post_for
+from bot.daily.schedule import today_in
+from bot.slack.blocks import Renderer, Reply, console_text
+from bot.slack.daily_blocks import render as render_daily
 
 PROMPT = "osce> "
 QUIT = frozenset({"exit", "quit", ":q"})
@@ -26,24 +29,22 @@ INTRO = (
 SLACK_ONLY = "Subscribing a channel only works in Slack: there is no channel here."
 
 
-def reply_for(answerer: Answerer, settings: Settings, line: str) -> Reply:
+def reply_for(answerer: Answerer, renderer: Renderer, settings: Settings, line: str) -> Reply:
     """The reply Slack would get for this line: `/osce ...` as the slash command (with the
     share button), `@osce ...` as a mention, anything else as a DM."""
     words = line.split(maxsplit=1)
     first = words[0].lower() if words else ""
+    rest = words[1] if len(words) > 1 else ""
     if first == COMMAND:
-        cmd = parse_command(words[1] if len(words) > 1 else "")
+        cmd = answerer.command(rest)
+        if cmd.answer is not None:
+            return renderer.ephemeral(cmd.answer)
         if cmd.action == "today":
-            from bot.daily import post_for
-            from bot.daily_cli import today_in
-
-            return post_for(answerer.corpus, today_in(settings.daily_tz)).reply
-        if cmd.action == "answer":
-            return render.ephemeral(answerer.answer(cmd.query))
+            return render_daily(
+                answerer.corpus, post_for(answerer.corpus, today_in(settings.daily_tz))
+            )
         return Reply(SLACK_ONLY, ())
-    if first == MENTION:
-        return answerer.answer(words[1] if len(words) > 1 else "").reply
-    return answerer.answer(line).reply
+    return renderer.reply(answerer.answer(rest if first == MENTION else line))
 
 
 def run_console(
@@ -54,7 +55,7 @@ def run_console(
     corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
-    answerer = Answerer(corpus)
+    answerer, renderer = Answerer(corpus), Renderer(corpus)
     interactive = stdin.isatty()
     if interactive:
         print(INTRO, file=stdout)
@@ -69,7 +70,6 @@ def run_console(
             break
         if not line:
             continue
-        reply = reply_for(answerer, settings, line)
-        print(render.console_text(reply), file=stdout)
+        print(console_text(reply_for(answerer, renderer, settings, line)), file=stdout)
         print(file=stdout, flush=True)
     return 0

@@ -1,23 +1,24 @@
 """Slack listeners: parse what Slack sent, call the core, send the reply. Nothing else.
 
-Every decision that could be wrong (which subcommand, whether an event is ours to answer,
-which thread) is a pure function in the core, `bot.commands`, testable without Slack.
+Listeners are module-level functions (as in Bolt's starter template), so tests call them
+with fakes for `ack`, `respond`, `say` and `client`; they find the core's `Services` and the
+renderer in Bolt's context, put there by `bot.slack.app`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from handlers import actions, commands, events
+
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
 
-
-def register(app: AsyncApp, services: Services) -> None:
-    """Attach every listener to `app`; imported lazily so importing `handlers` needs no Slack."""
-    from handlers import actions, commands, events
-
-    commands.register(app, services)
-    actions.register(app, services)
-    events.register(app, services)
+def register(app: AsyncApp) -> None:
+    """Attach every listener to `app`."""
+    app.command(commands.COMMAND)(commands.on_osce)
+    app.action(actions.SHARE_ACTION)(actions.on_share)
+    app.action(actions.OPEN_PATTERN)(actions.on_open)
+    app.event("app_mention")(events.on_mention)
+    app.event("message")(events.on_message)

@@ -1,4 +1,4 @@
-"""What every listener shares: answering off the event loop, claiming events, the log line."""
+"""What every listener shares: the services from Bolt's context, claiming events, the log line."""
 
 from __future__ import annotations
 
@@ -8,22 +8,22 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from slack_sdk.errors import SlackApiError
-
-from bot.answers import Answer, Reply
-from bot.commands import CANNOT_POST
+from bot.answers import Answer
+from bot.services import Services
+from bot.slack.blocks import Renderer, Reply
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from slack_bolt.async_app import AsyncBoltContext
 
 log = logging.getLogger("osce.request")
 
 
-def answer(services: Services, text: str) -> Answer:
-    """Answered on the event loop: a query costs well under a millisecond (queries are cut to
-    500 characters, card replies are rendered once), and under the GIL a worker thread only
-    added a hop; bench/bench_http.py measured ~6% more throughput without it."""
-    return services.answerer.answer(text)
+def services_of(context: AsyncBoltContext) -> Services:
+    return context["services"]
+
+
+def renderer_of(context: AsyncBoltContext) -> Renderer:
+    return context["renderer"]
 
 
 async def claim(services: Services, body: Mapping[str, Any]) -> bool:
@@ -48,12 +48,6 @@ def message(reply: Reply, **extra: Any) -> dict[str, Any]:
         "unfurl_media": False,
         **extra,
     }
-
-
-def cannot_post_hint(exc: SlackApiError) -> str | None:
-    """The hint for the user when Slack refuses a post because of the channel, else None."""
-    error = exc.response.get("error") if exc.response is not None else None
-    return CANNOT_POST.get(str(error))
 
 
 def log_request(

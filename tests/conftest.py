@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.loading import DEFAULT_FACTS, load_corpus
+from bot.cards.loading import DEFAULT_FACTS, load_corpus
 from tests.fakeslack import FakeSlack
 
 pytest_plugins = ["tests.pg"]  # pg_server, pg_url, db_url

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from bot.answers import Answerer
-from bot.render import OPEN_ACTION, SHARE_ACTION
+from bot.slack.blocks import OPEN_ACTION, SHARE_ACTION
 from bot.state import Store
 from tests.fakeslack import FakeSlack
 from tests.slack_signing import (

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cards import text_fragment
-from bot.loading import load_corpus
-from bot.validation import InvalidCards
+from bot.cards.loading import load_corpus
+from bot.cards.validation import InvalidCards
 
 SOURCES = """\
 - file: doc.txt

@@ -6,36 +6,30 @@ import datetime as dt
 
 import pytest
 
-from bot.commands import (
-    Command,
-    dm_thread,
-    is_channel_mention,
-    is_dm_question,
-    mention_thread,
-    parse_at,
-    parse_command,
-)
+from bot.answers import Answerer, parse_at
+from bot.slack.events import dm_thread, is_channel_mention, is_dm_question, mention_thread
 
 
 @pytest.mark.parametrize(
     ("text", "command"),
     [
-        ("", Command("answer", query="")),
-        ("help", Command("answer", query="help")),
-        ("today", Command("today")),
-        ("Today", Command("today")),
-        ("today in history", Command("answer", query="today in history")),
-        ("subscribe", Command("subscribe", at=dt.time(9, 0))),
-        ("subscribe 7:05", Command("subscribe", at=dt.time(7, 5))),
-        ("subscribe 23:59", Command("subscribe", at=dt.time(23, 59))),
-        ("subscribe 24:00", Command("bad_time")),
-        ("subscribe 9", Command("bad_time")),
-        ("subscribe 09:00 please", Command("bad_time")),
-        ("unsubscribe", Command("unsubscribe")),
+        ("", ("answer", "", None)),
+        ("help", ("answer", "help", None)),
+        ("today", ("today", None, None)),
+        ("Today", ("today", None, None)),
+        ("today in history", ("answer", "today in history", None)),
+        ("subscribe", ("subscribe", None, dt.time(9, 0))),
+        ("subscribe 7:05", ("subscribe", None, dt.time(7, 5))),
+        ("subscribe 23:59", ("subscribe", None, dt.time(23, 59))),
+        ("subscribe 24:00", ("bad_time", None, None)),
+        ("subscribe 9", ("bad_time", None, None)),
+        ("subscribe 09:00 please", ("bad_time", None, None)),
+        ("unsubscribe", ("unsubscribe", None, None)),
     ],
 )
-def test_parse_command(text: str, command: Command) -> None:
-    assert parse_command(text) == command
+def test_parse_command(corpus, text: str, command: tuple) -> None:
+    cmd = Answerer(corpus).command(text)
+    assert (cmd.action, cmd.answer.query if cmd.answer else None, cmd.at) == command
 
 
 def test_which_events_are_answered_and_where() -> None:

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from bot import render
 from bot.answers import Answerer
 from bot.config import Settings
 from bot.console import reply_for, run_console
+from bot.slack.blocks import Renderer, console_text
 from tests.slack_signing import ROOT, bot_env
 
 
@@ -33,7 +33,7 @@ def test_console_answers_like_slack(corpus) -> None:
     assert proc.returncode == 0, proc.stderr
     card = Answerer(corpus).answer("cfe treaty").card
     assert card is not None
-    expected = render.console_text(render.ephemeral(Answerer(corpus).answer("cfe treaty")))
+    expected = console_text(Renderer(corpus).ephemeral(Answerer(corpus).answer("cfe treaty")))
     assert proc.stdout.startswith(expected)
     assert proc.stdout.count(card.title) >= 3  # slash command, mention and plain question
     assert "never read" not in proc.stdout and "Traceback" not in proc.stderr
@@ -54,9 +54,9 @@ def test_console_in_process(corpus) -> None:
     )
     assert code == 0
     answerer = Answerer(corpus)
-    assert render.console_text(answerer.answer("list").reply) in out.getvalue()
+    assert console_text(Renderer(corpus).reply(answerer.answer("list"))) in out.getvalue()
 
 
 def test_subscribe_is_slack_only(corpus) -> None:
-    reply = reply_for(Answerer(corpus), Settings(), "/osce subscribe 08:00")
+    reply = reply_for(Answerer(corpus), Renderer(corpus), Settings(), "/osce subscribe 08:00")
     assert "only works in Slack" in reply.text

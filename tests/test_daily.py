@@ -15,8 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cards import Card, Corpus, DateEvent, Source
-from bot.daily import card_of_the_day, cycle_order, is_special, ordinal, post_for
-from bot.loading import DEFAULT_FACTS, load_corpus
+from bot.cards.loading import DEFAULT_FACTS, load_corpus
+from bot.daily.calendar import DailyPost, card_of_the_day, cycle_order, is_special, ordinal
+from bot.daily.calendar import post_for as _post_for
+from bot.slack.blocks import Reply
+from bot.slack.daily_blocks import render
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Source("src", "Relations with the OSCE", "NATO", "https://example.org/osce")
@@ -325,3 +328,21 @@ def test_today_cli_prints_json(tmp_path: Path) -> None:
     ).stdout
     assert "This month in OSCE partnership history: October 2026" in text
     assert "10 years ago (October 2016)" in text
+
+
+class Shown:
+    """A post with its Block Kit rendering: these tests read both the rules and the reply."""
+
+    def __init__(self, post: DailyPost, reply: Reply):
+        self.post, self.reply = post, reply
+
+    def __getattr__(self, name: str):
+        return getattr(self.post, name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Shown) and (self.post, self.reply) == (other.post, other.reply)
+
+
+def post_for(corpus: Corpus, day: dt.date) -> Shown:
+    post = _post_for(corpus, day)
+    return Shown(post, render(corpus, post))

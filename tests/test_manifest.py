@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.server import EVENTS_PATH
+from bot.slack.server import EVENTS_PATH
 from handlers.commands import COMMAND
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parent.parent / "manifest.yml").read_text())

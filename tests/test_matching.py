@@ -10,7 +10,8 @@ import pytest
 
 from bot.answers import Answerer
 from bot.matching import Scored, decide
-from bot.text import clean, fold, stem, words
+from bot.matching.text import clean, fold, stem, words
+from bot.slack.blocks import Renderer
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,12 @@ def test_ambiguous_query_gets_suggestions_as_buttons(answerer: Answerer) -> None
     answer = answerer.answer("vienna")
     assert answer.kind == "suggestions" and answer.card is None
     assert len(answer.suggestions) >= 2
-    buttons = [e for b in answer.reply.blocks if b["type"] == "actions" for e in b["elements"]]
+    buttons = [
+        e
+        for b in Renderer(answerer.corpus).reply(answer).blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
     assert {b["value"] for b in buttons} == {c.id for c in answer.suggestions}
     assert all(b["action_id"].startswith("open_card") for b in buttons)
 
@@ -62,7 +68,7 @@ def test_year_lists_the_events_of_that_year(answerer: Answerer) -> None:
     assert answer.kind == "year"
     ids = {c.id for c in answer.suggestions}
     assert {"nato-osce-kosovo-verification-mission", "nato-osce-mission-in-kosovo"} <= ids
-    assert "1999" in answer.reply.text
+    assert "1999" in Renderer(answerer.corpus).reply(answer).text
 
 
 def test_org_named_narrows_candidates(answerer: Answerer) -> None:
@@ -78,7 +84,7 @@ def test_help_list_and_empty_have_replies_of_their_own(answerer: Answerer, corpu
     assert answerer.answer("   ").kind == "empty"
     listing = answerer.answer("list")
     assert listing.kind == "list"
-    text = json.dumps(listing.reply.blocks)
+    text = json.dumps(Renderer(answerer.corpus).reply(listing).blocks)
     assert all(c.title.split(":")[0][:20] in text for c in corpus.cards)
 
 
@@ -87,8 +93,8 @@ def test_card_reply_links_the_passage_and_names_the_source(answerer: Answerer, c
     assert answer.card is not None
     url = corpus.url_of(answer.card)
     assert "#:~:text=" in url
-    blob = json.dumps(answer.reply.blocks)
-    assert url in blob and url in answer.reply.text
+    blob = json.dumps(Renderer(answerer.corpus).reply(answer).blocks)
+    assert url in blob and url in Renderer(answerer.corpus).reply(answer).text
     assert "NATO" in blob and "31 July 2023" in blob
 
 
@@ -100,7 +106,9 @@ def test_channel_ping_in_query_is_never_echoed(answerer: Answerer) -> None:
         "<!subteam^S1|@team> qqq",
     ]:
         answer = answerer.answer(query)
-        blob = answer.reply.text + json.dumps(answer.reply.blocks)
+        blob = Renderer(answerer.corpus).reply(answer).text + json.dumps(
+            Renderer(answerer.corpus).reply(answer).blocks
+        )
         for ping in ("<!channel", "<!here", "<!everyone", "<!subteam"):
             assert ping not in blob, (query, blob)
 

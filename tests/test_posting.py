@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.cards.loading import DEFAULT_FACTS, load_corpus
 from bot.config import Settings
-from bot.daily import post_for
-from bot.loading import DEFAULT_FACTS, load_corpus
-from bot.posting import post_daily
-from bot.scheduler import is_due, next_wake, run_daily
-from bot.slack_client import build_client
+from bot.daily.calendar import post_for
+from bot.daily.schedule import is_due, next_wake
+from bot.slack.client import build_client
+from bot.slack.delivery import post_daily
+from bot.slack.scheduler import run_daily
 from bot.state import Store, Subscription
 from tests.fakeslack import FakeSlack
 
@@ -184,7 +185,7 @@ async def test_transient_errors_are_retried_then_released(
     assert len(fake_slack.calls_to("chat.postMessage")) == 3
 
     fake_slack.fail_next("chat.postMessage", error="internal_error", times=10)
-    with caplog.at_level(logging.INFO, logger="bot.posting"):
+    with caplog.at_level(logging.INFO, logger="bot.slack.delivery"):
         result = await post_daily(store, client, corpus, "C2", DAY, retries=2, sleep=no_wait)
     assert result.outcome == "failed" and result.error == "internal_error"
     assert store.post_status("C2", DAY) is None  # released

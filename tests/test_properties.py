@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answers import Answerer
-from bot.render import ephemeral, shared
+from bot.slack.blocks import Renderer, shared
 
 PINGS = ("<!channel", "<!here", "<!everyone", "<!subteam")
 
@@ -68,8 +68,8 @@ queries = st.one_of(
 @given(query=queries)
 def test_any_query_gives_a_reply_within_limits(answerer: Answerer, query: str) -> None:
     answer = answerer.answer(query)
-    assert_within_slack_limits(answer.reply)
-    assert_within_slack_limits(ephemeral(answer))
+    assert_within_slack_limits(Renderer(answerer.corpus).reply(answer))
+    assert_within_slack_limits(Renderer(answerer.corpus).ephemeral(answer))
 
 
 @pytest.mark.parametrize(
@@ -89,12 +89,12 @@ def test_any_query_gives_a_reply_within_limits(answerer: Answerer, query: str) -
 )
 def test_extreme_queries(answerer: Answerer, query: str) -> None:
     answer = answerer.answer(query)
-    assert_within_slack_limits(answer.reply)
+    assert_within_slack_limits(Renderer(answerer.corpus).reply(answer))
 
 
 def test_every_card_renders_within_limits(answerer: Answerer, corpus) -> None:
     for card in corpus.cards:
         answer = answerer.open(card.id)
         assert answer is not None
-        assert_within_slack_limits(answer.reply)
+        assert_within_slack_limits(Renderer(answerer.corpus).reply(answer))
         assert_within_slack_limits(shared(corpus, card, "U123"))

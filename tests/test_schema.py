@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot.loading import DEFAULT_FACTS
-from bot.yaml_lines import parse
+from bot.cards.loading import DEFAULT_FACTS
+from bot.cards.yaml_lines import parse
 
 SCHEMA = json.loads((DEFAULT_FACTS / "card.schema.json").read_text())
 CARDS = sorted((DEFAULT_FACTS / "cards").glob("*.yaml"))

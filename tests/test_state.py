@@ -10,14 +10,10 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from bot.config import Settings
-from bot.scheduler import apply_daily_channel
-from bot.state import (
-    MIGRATIONS,
-    Store,
-    Subscription,
-    sqlalchemy_url,
-    version_table,
-)
+from bot.slack.scheduler import apply_daily_channel
+from bot.state import Store, Subscription
+from bot.state.migrations import MIGRATIONS
+from bot.state.store import sqlalchemy_url, version_table
 
 DAY = dt.date(2026, 10, 1)
 

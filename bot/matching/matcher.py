@@ -19,7 +19,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.cards import Card, Corpus
-from bot.text import STOP_WORDS, SYNONYM_GROUPS, clean, fold, is_year, stem, words
+from bot.matching.text import STOP_WORDS, SYNONYM_GROUPS, clean, fold, is_year, stem, words
 
 # How much a word tells about a card, by where on the card it stands.
 FIELD_WEIGHT = {

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.cards import Card, Corpus, Source
-from bot.validation import InvalidCards, Problem, card_from_doc, cross_check, sources_from_doc
-from bot.yaml_lines import Lines, YamlError, parse
+from bot.cards.model import Card, Corpus, Source
+from bot.cards.validation import InvalidCards, Problem, card_from_doc, cross_check, sources_from_doc
+from bot.cards.yaml_lines import Lines, YamlError, parse
 
-DEFAULT_FACTS = Path(__file__).resolve().parent.parent / "facts"
+DEFAULT_FACTS = Path(__file__).resolve().parents[2] / "facts"
 
 
 def _read(path: Path, shown: str) -> tuple[object, Lines] | Problem:

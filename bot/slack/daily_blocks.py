@@ -1,15 +1,13 @@
 """Rendering a daily post as Slack Block Kit plus a plain-text fallback.
 
-Kept apart from the calendar rules (bot.daily) so the rules stay testable without Slack's
-limits in the way, and so the limits (header 150 chars, 50 blocks, 3000 chars per section)
-are enforced in one place.
+Kept apart from the calendar rules (bot.daily.calendar) so the rules stay testable without
+Slack's limits in the way; the limits themselves come from `bot.slack.text`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ContextBlock,
@@ -20,17 +18,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.answers import Reply
 from bot.cards import Card, Corpus
-from bot.render import cut as _clip
-from bot.render import escape as _esc
-
-if TYPE_CHECKING:
-    from bot.daily import DailyItem, Section
-
-MAX_BLOCKS = 50
-MAX_HEADER = 150
-MAX_SECTION = 3000
+from bot.cards.model import long_date
+from bot.daily.calendar import DailyItem, DailyPost
+from bot.slack.blocks import Reply, source_line
+from bot.slack.text import HEADER_MAX, MAX_BLOCKS, SECTION_MAX
+from bot.slack.text import cut as _clip
+from bot.slack.text import escape as _esc
 
 TITLES = {
     "on_this_day": "On this day in OSCE partnership history",
@@ -51,9 +45,9 @@ def heading(kind: str, day: dt.date) -> str:
     when = {
         "on_this_day": f"{day.day} {day:%B}",
         "this_month": f"{day:%B %Y}",
-        "card_of_the_day": f"{day.day} {day:%B %Y}",
+        "card_of_the_day": long_date(day),
     }[kind]
-    return _clip(f"{TITLES[kind]}: {when}", MAX_HEADER)
+    return _clip(f"{TITLES[kind]}: {when}", HEADER_MAX)
 
 
 def _when(item: DailyItem) -> str:
@@ -71,7 +65,7 @@ def _item_mrkdwn(corpus: Corpus, item: DailyItem, kind: str) -> str:
             lines.append(f"_{_when(item)}_: {_esc(item.event.event)}")
     elif item.event is not None:
         lines.append(f"_{_when(item)}_: {_esc(item.event.event)}")
-    return _clip("\n".join(lines), MAX_SECTION)
+    return _clip("\n".join(lines), SECTION_MAX)
 
 
 def _item_text(corpus: Corpus, item: DailyItem, kind: str) -> str:
@@ -86,12 +80,12 @@ def _item_text(corpus: Corpus, item: DailyItem, kind: str) -> str:
 
 
 def _source_line(corpus: Corpus, card: Card) -> str:
-    source = corpus.source_of(card)
-    return _clip(f"Source: {_esc(source.title)} ({_esc(source.publisher)})", MAX_SECTION)
+    return _clip(_esc(source_line(corpus, card)), SECTION_MAX)
 
 
-def render(corpus: Corpus, day: dt.date, sections: Sequence[Section]) -> Reply:
+def render(corpus: Corpus, post: DailyPost) -> Reply:
     """Block Kit for the post; items beyond the 50-block budget are counted, not dropped silently."""
+    day, sections = post.day, post.sections
     blocks: list[Any] = []
     text: list[str] = []
     # Budget: each item takes 2 blocks; keep 2 spare for an "and N more" note.

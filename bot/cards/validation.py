@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.cards import ORGS, Card, DateEvent, Source
-from bot.yaml_lines import Lines, line_of
+from bot.cards.model import ORGS, Card, DateEvent, Source
+from bot.cards.yaml_lines import Lines, line_of
 
 SUMMARY_MAX = 300
 TITLE_MAX = 150

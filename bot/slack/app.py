@@ -1,4 +1,5 @@
-"""Assembling the Bolt app: the only module in `bot/` that knows about Slack's framework.
+"""Assembling the Bolt app: listeners, the services they read from Bolt's context, and a
+`respond` that retries.
 
 `build_app` is a function (not a module-level `app = AsyncApp(...)`) so that every test,
 every replica and the benchmark get their own app with no shared mutable state, and so
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -18,25 +18,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+import handlers
 from bot.answers import Answerer
 from bot.cards import Corpus
 from bot.config import Settings
-from bot.slack_client import build_client, retry_handlers
+from bot.services import Services
+from bot.slack.blocks import Renderer
+from bot.slack.client import build_client, retry_handlers
 
 if TYPE_CHECKING:
     from bot.state import Store
 
 log = logging.getLogger("osce.app")
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the listeners need, built once per app and handed to them explicitly."""
-
-    settings: Settings
-    corpus: Corpus
-    answerer: Answerer
-    store: Store
 
 
 def build_app(
@@ -53,8 +46,6 @@ def build_app(
     limit never depends on how long an answer takes. Request signatures are checked by Bolt
     whenever a signing secret is configured (HTTP mode); Socket Mode has none to check.
     """
-    from handlers import register  # the listeners live outside the core
-
     bolt_log = logging.getLogger("osce.bolt")
     bolt_log.addFilter(_token_skipped_filter)  # idempotent: the same function object
     app = AsyncApp(
@@ -66,8 +57,18 @@ def build_app(
         process_before_response=False,
         logger=bolt_log,
     )
+    services = Services(settings, corpus, Answerer(corpus), store)
+    renderer = Renderer(corpus)
+
+    async def provide(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        """Listeners are plain module-level functions: they find what they need here."""
+        context["services"] = services
+        context["renderer"] = renderer
+        await next()
+
+    app.middleware(provide)
     app.middleware(_reliable_respond)
-    register(app, Services(settings, corpus, Answerer(corpus), store))
+    handlers.register(app)
     return app
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,7 +19,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
-    Integer,
     MetaData,
     String,
     Table,
@@ -35,6 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from bot.daily.schedule import Subscription
+from bot.state.migrations import MIGRATIONS
+from bot.state.migrations import version_table as version_table_of
+
 log = logging.getLogger(__name__)
 
 SEEN_EVENTS_KEEP = dt.timedelta(days=1)  # Slack retries an event within minutes
@@ -44,12 +45,7 @@ _MIGRATION_LOCK_KEY = 0x05CE_B07  # pg_advisory_xact_lock key, any constant
 
 metadata = MetaData()
 
-version_table = Table(
-    "osce_schema_version",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", Integer, nullable=False),
-)
+version_table = version_table_of(metadata)
 subscriptions_table = Table(
     "osce_subscriptions",
     metadata,
@@ -72,22 +68,6 @@ seen_events_table = Table(
     Column("event_id", String(128), primary_key=True),
     Column("seen_at", DateTime, nullable=False, index=True),
 )
-
-
-def _v1(conn: Connection) -> None:
-    for table in (subscriptions_table, posts_table, seen_events_table):
-        table.create(conn, checkfirst=True)
-
-
-# Applied in order, each in the same locked transaction; append, never edit.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1),)
-
-
-@dataclass(frozen=True)
-class Subscription:
-    channel: str
-    at: dt.time
-    tz: str
 
 
 def sqlalchemy_url(database_url: str) -> str:
@@ -212,6 +192,10 @@ class Store:
 
     def subscription(self, channel: str) -> Subscription | None:
         return next((s for s in self.subscriptions() if s.channel == channel), None)
+
+    def ensure_subscribed(self, channel: str, at: dt.time, tz: str) -> Subscription:
+        """Subscribe `channel` (DAILY_CHANNEL) unless it already chose a time of its own."""
+        return self.subscription(channel) or self.subscribe(channel, at, tz)
 
     # ---- daily posts ---------------------------------------------------------------------
     def claim_post(self, channel: str, day: dt.date) -> bool:

@@ -16,6 +16,11 @@ ORGS = ("osce", "nato", "un")
 ORG_NAMES = {"osce": "OSCE", "nato": "NATO", "un": "United Nations"}
 
 
+def long_date(d: dt.date) -> str:
+    """'10 June 1999': how every full date is shown (no leading zero, month in words)."""
+    return f"{d.day} {d:%B %Y}"
+
+
 @dataclass(frozen=True)
 class DateEvent:
     """A dated event on a card, kept at the precision its source gives (year, month or day)."""
@@ -45,8 +50,7 @@ class DateEvent:
             return self.date
         if self.precision == "month":
             return dt.date(self.year, self.month or 1, 1).strftime("%B %Y")
-        d = dt.date.fromisoformat(self.date)
-        return f"{d.day} {d.strftime('%B %Y')}"
+        return long_date(dt.date.fromisoformat(self.date))
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,7 @@ class Source:
     def display_date(self) -> str | None:
         if not self.last_updated:
             return None
-        d = dt.date.fromisoformat(self.last_updated)
-        return f"{d.day} {d.strftime('%B %Y')}"
+        return long_date(dt.date.fromisoformat(self.last_updated))
 
 
 def text_fragment(phrase: str) -> str:

@@ -1,4 +1,4 @@
-"""Rendering answers as Slack messages (Block Kit) and as terminal text.
+"""Rendering answers as Slack messages (Block Kit), and Block Kit as terminal text.
 
 Blocks are built with slack-sdk's models so Slack's limits (header 150, section 3000,
 50 blocks, button values) are checked here and not discovered in production. Anything
@@ -8,7 +8,7 @@ that came from a user is escaped, so `<!channel>` in a query can never become a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,15 +22,21 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.answers import Answer
 from bot.cards import ORG_NAMES, Card, Corpus
+from bot.slack.text import (
+    BUTTON_TEXT_MAX,
+    ECHO_MAX,
+    HEADER_MAX,
+    MAX_BLOCKS,
+    SECTION_MAX,
+    cut,
+    escape,
+    unescape,
+)
 
 SHARE_ACTION = "share_card"
 OPEN_ACTION = "open_card"
-MAX_BLOCKS = 50
-SECTION_MAX = 3000
-HEADER_MAX = 150
-BUTTON_TEXT_MAX = 75
-ECHO_MAX = 100
 
 Blocks = tuple[dict[str, Any], ...]
 
@@ -41,19 +47,6 @@ class Reply:
 
     text: str
     blocks: Blocks
-
-
-def escape(text: str) -> str:
-    """Slack's three control characters; after this no user text can mention or link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _dicts(blocks: Sequence[Block]) -> Blocks:
@@ -219,15 +212,12 @@ def help_reply() -> tuple[str, Blocks]:
 
 
 # --- variants for the Slack surfaces ------------------------------------------------------
-def ephemeral(answer: Any) -> Reply:
+def with_share(reply: Reply, card: Card) -> Reply:
     """The slash-command reply: only the asker sees it, with a button to share it."""
-    if answer.card is None:
-        return answer.reply
     share = ActionsBlock(
-        elements=[_button("Share in channel", SHARE_ACTION, answer.card.id, primary=True)]
+        elements=[_button("Share in channel", SHARE_ACTION, card.id, primary=True)]
     ).to_dict()
-    blocks = answer.reply.blocks[: MAX_BLOCKS - 1] + (share,)
-    return Reply(answer.reply.text, blocks)
+    return Reply(reply.text, reply.blocks[: MAX_BLOCKS - 1] + (share,))
 
 
 def shared(corpus: Corpus, card: Card, user_id: str) -> Reply:
@@ -238,6 +228,55 @@ def shared(corpus: Corpus, card: Card, user_id: str) -> Reply:
         elements=[MarkdownTextObject(text=f"Shared by <@{safe_user}> with `/osce`")]
     ).to_dict()
     return Reply(f"{text} (shared by <@{safe_user}>)", (*blocks[: MAX_BLOCKS - 1], who))
+
+
+class Renderer:
+    """Answers as Block Kit, each reply that depends on the corpus alone rendered once.
+
+    Rendering (slack-sdk's models validate every field) costs more than matching, so card,
+    year, list and help replies are cached by key on first use; suggestions echo the query
+    and are rendered each time.
+    """
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self._cache: dict[str, Reply] = {}
+
+    def reply(self, answer: Answer) -> Reply:
+        corpus = self.corpus
+        if answer.kind == "card" and answer.card is not None:
+            card = answer.card
+            return self._once(f"card:{card.id}", lambda: card_reply(corpus, card))
+        if answer.kind == "year" and answer.year is not None:
+            year, cards = answer.year, answer.suggestions
+            return self._once(f"year:{year}", lambda: year_reply(corpus, year, cards))
+        if answer.kind == "list":
+            return self._once(":list", lambda: list_reply(corpus))
+        if answer.kind in ("help", "empty"):
+            return self._once(":help", help_reply)
+        return Reply(
+            *suggestions_reply(
+                answer.cleaned or answer.query,
+                answer.suggestions,
+                confident_none=answer.kind == "none",
+            )
+        )
+
+    def ephemeral(self, answer: Answer) -> Reply:
+        """The slash-command variant: a card gets the Share button (also rendered once)."""
+        card = answer.card
+        if card is None:
+            return self.reply(answer)
+        return self._cached(f"share:{card.id}", lambda: with_share(self.reply(answer), card))
+
+    def _once(self, key: str, make: Callable[[], tuple[str, Blocks]]) -> Reply:
+        return self._cached(key, lambda: Reply(*make()))
+
+    def _cached(self, key: str, make: Callable[[], Reply]) -> Reply:
+        reply = self._cache.get(key)
+        if reply is None:
+            reply = self._cache.setdefault(key, make())
+        return reply
 
 
 def console_text(reply: Reply) -> str:

@@ -19,9 +19,7 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.answers import Reply
 from bot.cards import Card, Corpus, DateEvent
-from bot.daily_blocks import render
 
 Kind = Literal["on_this_day", "this_month", "card_of_the_day"]
 
@@ -52,7 +50,6 @@ class DailyPost:
     day: dt.date
     kind: Kind
     sections: tuple[Section, ...]
-    reply: Reply
 
     @property
     def items(self) -> tuple[DailyItem, ...]:
@@ -227,4 +224,4 @@ def post_for(corpus: Corpus, day: dt.date) -> DailyPost:
             items = (DailyItem(card, event, years_between(event, day) if event else None),)
         sections = [Section("card_of_the_day", items)]
     frozen = tuple(sections)
-    return DailyPost(day, frozen[0].kind, frozen, render(corpus, day, frozen))
+    return DailyPost(day, frozen[0].kind, frozen)

@@ -1,8 +1,9 @@
-"""The daily schedule inside `serve`/`socket`: an asyncio task that posts at each HH:MM.
+"""Delivering the daily post: the asyncio loop inside `serve`/`socket`, and `post-today`.
 
-It sleeps until the next subscription is due (at most WAKE_AT_LEAST_EVERY, so subscriptions
-made through another replica and clock jumps are noticed), and posts through the same
-database claim as `post-today`, so it can run on every replica and next to cron.
+The loop sleeps until the next subscription is due (at most a minute, so subscriptions made
+through another replica and clock jumps are noticed), and posts through the same database
+claim as `post-today`, so it can run on every replica and next to cron. When a post is due
+is decided by the pure rules in `bot.daily.schedule`.
 """
 
 from __future__ import annotations
@@ -10,21 +11,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sys
 from collections.abc import Awaitable, Callable
-from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.answers import DEFAULT_AT
 from bot.cards import Corpus
-from bot.commands import DEFAULT_AT
+from bot.cards.loading import load_checked
 from bot.config import Settings
-from bot.posting import PostResult, post_daily
+from bot.daily.schedule import WAKE_AT_LEAST_EVERY, is_due, local_day, next_wake, today_in
+from bot.slack.client import build_client
+from bot.slack.delivery import PostResult, post_daily
 from bot.state import Store, Subscription
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-WAKE_AT_LEAST_EVERY = dt.timedelta(seconds=60)
 RETRY_TRANSIENT_AFTER = dt.timedelta(minutes=5)
 RETRY_PERMANENT_AFTER = dt.timedelta(hours=1)  # e.g. until someone invites the bot
 
@@ -37,38 +40,7 @@ def apply_daily_channel(store: Store, settings: Settings) -> Subscription | None
     """DAILY_CHANNEL subscribes that channel at 09:00 DAILY_TZ, unless it already chose a time."""
     if not settings.daily_channel:
         return None
-    existing = store.subscription(settings.daily_channel)
-    if existing is not None:
-        return existing
-    return store.subscribe(settings.daily_channel, DEFAULT_AT, settings.daily_tz)
-
-
-def local_day(sub: Subscription, now: dt.datetime) -> dt.date:
-    return now.astimezone(ZoneInfo(sub.tz)).date()
-
-
-def due_at(sub: Subscription, day: dt.date) -> dt.datetime:
-    """When `sub` is due on `day` (aware); a time skipped by a DST change falls after it."""
-    return dt.datetime.combine(day, sub.at, tzinfo=ZoneInfo(sub.tz))
-
-
-def is_due(sub: Subscription, now: dt.datetime) -> bool:
-    """Due from its HH:MM until the end of its local day; that is what makes catch-up work."""
-    return now >= due_at(sub, local_day(sub, now))
-
-
-def next_wake(subs: list[Subscription], now: dt.datetime) -> dt.datetime:
-    """The next HH:MM strictly after `now` of any subscription, capped to a minute away."""
-    latest = now + WAKE_AT_LEAST_EVERY
-    best = latest
-    for sub in subs:
-        today = local_day(sub, now)
-        for day in (today, today + dt.timedelta(days=1)):
-            when = due_at(sub, day)
-            if when > now:
-                best = min(best, when)
-                break
-    return best
+    return store.ensure_subscribed(settings.daily_channel, DEFAULT_AT, settings.daily_tz)
 
 
 async def run_daily(
@@ -112,3 +84,40 @@ def _retry_time(result: PostResult, now: dt.datetime) -> dt.datetime:
     if result.outcome == "in_progress":
         return now + RETRY_TRANSIENT_AFTER  # someone else is on it; check it went through
     return now + (RETRY_PERMANENT_AFTER if result.permanent else RETRY_TRANSIENT_AFTER)
+
+
+def run_post_today(settings: Settings, date: dt.date | None) -> int:
+    """`bot post-today`: post `date` (default today in DAILY_TZ) to every subscribed channel,
+    whatever its HH:MM, through the same claim as the loop (so cron next to a running bot
+    still posts once per channel and day)."""
+    if not settings.bot_token:
+        print("osce-bot: SLACK_BOT_TOKEN is not set (it starts with xoxb-)", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    corpus = load_checked(settings.facts_dir)
+    if corpus is None:
+        return 1
+    day = date or today_in(settings.daily_tz)
+    store = Store(settings.database_url)
+    try:
+        apply_daily_channel(store, settings)
+        channels = [sub.channel for sub in store.subscriptions()]
+        if not channels:
+            print("no subscribed channels (set DAILY_CHANNEL or use /osce subscribe)")
+            return 0
+        results = asyncio.run(_post_all(settings, store, corpus, channels, day))
+    finally:
+        store.close()
+    for result in results:
+        print(result.line())
+    return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
+async def _post_all(
+    settings: Settings, store: Store, corpus: Corpus, channels: list[str], day: dt.date
+) -> list[PostResult]:
+    """One channel after another: a cron run is small, and Slack rate-limits per workspace."""
+    client = build_client(settings)
+    return [await post_daily(store, client, corpus, channel, day) for channel in channels]

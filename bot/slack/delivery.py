@@ -13,32 +13,24 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards import Corpus
-from bot.daily import post_for
-from bot.state import Store
+from bot.daily.calendar import post_for
+from bot.slack import errors
+from bot.slack.daily_blocks import render
+
+if TYPE_CHECKING:
+    from bot.state import Store
 
 log = logging.getLogger(__name__)
 
 Outcome = Literal["posted", "already_posted", "in_progress", "failed"]
 
-# Errors that will not go away by retrying: say what to do instead.
-PERMANENT_HINTS = {
-    "not_in_channel": "invite the bot to the channel (/invite @osce)",
-    "channel_not_found": "check the channel id, or invite the bot if the channel is private",
-    "is_archived": "the channel is archived: unarchive it or /osce unsubscribe there",
-    "invalid_auth": "check SLACK_BOT_TOKEN",
-    "not_authed": "set SLACK_BOT_TOKEN",
-    "account_inactive": "the app was uninstalled or its token revoked: reinstall it",
-    "token_revoked": "the token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
-    "missing_scope": "add the chat:write scope and reinstall the app",
-    "restricted_action": "a workspace admin restricts posting in this channel",
-}
 OTHER_RETRIES = 3  # bounded retries for anything else that looks transient
 BACKOFF = 1.0  # seconds, doubled after each attempt
 
@@ -56,7 +48,7 @@ class PostResult:
 
     @property
     def permanent(self) -> bool:
-        return self.error in PERMANENT_HINTS
+        return errors.is_permanent(self.error)
 
     def line(self) -> str:
         """The one line `post-today` prints per channel."""
@@ -72,7 +64,7 @@ class PostResult:
 
 def _error_of(exc: Exception) -> str:
     if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+        return errors.error_code(exc)
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
@@ -95,7 +87,7 @@ async def _send(
             )
             return str(response["ts"])
         except SlackApiError as exc:
-            if _error_of(exc) in PERMANENT_HINTS or attempt >= retries:
+            if errors.is_permanent(_error_of(exc)) or attempt >= retries:
                 raise
         except (TimeoutError, SlackClientError, aiohttp.ClientError, OSError):
             if attempt >= retries:
@@ -118,6 +110,7 @@ async def post_daily(
     """Post `day`'s post to `channel` unless some run already has; never raises for Slack errors."""
     started = time.monotonic()
     post = post_for(corpus, day)
+    reply = render(corpus, post)
 
     def done(outcome: Outcome, **extra: str | None) -> PostResult:
         result = PostResult(
@@ -140,8 +133,8 @@ async def post_daily(
         ts = await _send(
             client,
             channel,
-            post.reply.text,
-            list(post.reply.blocks),
+            reply.text,
+            list(reply.blocks),
             retries=retries,
             backoff=backoff,
             sleep=sleep,
@@ -152,7 +145,8 @@ async def post_daily(
     except Exception as exc:  # anything: the claim must be released or the day is lost
         await asyncio.to_thread(store.release_post, channel, day)
         error = _error_of(exc)
-        return done("failed", error=error, hint=PERMANENT_HINTS.get(error))
+        known = errors.ERRORS.get(error)
+        return done("failed", error=error, hint=known.operator_hint if known else None)
     await asyncio.to_thread(store.mark_posted, channel, day, ts)
     return done("posted", ts=ts)
 

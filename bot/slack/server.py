@@ -23,19 +23,18 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_app
 from bot.cards import Corpus
+from bot.cards.loading import load_checked
 from bot.config import Settings
-from bot.loading import load_checked
-from bot.slack_client import build_client
+from bot.slack import errors
+from bot.slack.app import build_app
+from bot.slack.client import build_client
 
 log = logging.getLogger("osce.server")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 DRAIN_SECONDS = 10.0
-# what auth.test answers for a token Slack will never accept: no point retrying
-_BAD_TOKEN = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
 
 
 class StartupError(Exception):
@@ -76,8 +75,8 @@ async def _check_token(client: AsyncWebClient) -> None:
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:
-        error = exc.response.get("error")
-        if error in _BAD_TOKEN:
+        error = errors.error_code(exc)
+        if errors.is_bad_token(error):
             raise StartupError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
         log.warning("auth.test failed (%s); starting anyway", error)
     except aiohttp.ClientError as exc:
@@ -90,7 +89,7 @@ async def _check_token(client: AsyncWebClient) -> None:
 
 @contextlib.asynccontextmanager
 async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]:
-    from bot.scheduler import run_daily
+    from bot.slack.scheduler import run_daily
     from bot.state import Store
 
     async with aiohttp.ClientSession() as session:

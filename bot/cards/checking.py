@@ -10,10 +10,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.cards import Card, Corpus
-from bot.loading import load_corpus
-from bot.validation import InvalidCards, Problem
-from bot.yaml_lines import YamlError, line_of, parse
+from bot.cards.loading import load_corpus
+from bot.cards.model import Card, Corpus
+from bot.cards.validation import InvalidCards, Problem
+from bot.cards.yaml_lines import YamlError, line_of, parse
 
 MIN_PARAGRAPH_WORDS = 8  # shorter lines are headings and page furniture, not facts
 

@@ -1,0 +1,26 @@
+"""What every surface needs, built once per process: settings, cards, answerer, store.
+
+No Slack here: the Slack layer puts a `Services` into Bolt's context and the listeners take
+it from there, the console and CLI build their own. Keeping it in the core is what lets
+`handlers` depend on the core and never on `bot.slack.app` (no import cycle).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.answers import Answerer
+from bot.cards import Corpus
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.state import Store
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    corpus: Corpus
+    answerer: Answerer
+    store: Store

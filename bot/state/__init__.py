@@ -1,0 +1,5 @@
+"""The bot's state in SQL (subscriptions, daily posts, events seen) and its migrations."""
+
+from bot.state.store import Store, Subscription
+
+__all__ = ["Store", "Subscription"]

@@ -1,0 +1,58 @@
+"""Schema migrations: each version's DDL frozen as it was written.
+
+A migration never reads the live `Table` objects in `bot.state.store`: the day a column is
+added there, a fresh database would otherwise get it from v1 already and the ALTER of the
+later version would fail. So v1 declares its own copy of the tables as they were at v1.
+Append new versions; never edit an old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Column, Connection, Date, DateTime, Integer, MetaData, String, Table
+
+# The version table itself is created before any migration runs (it records which ran).
+VERSION_TABLE = "osce_schema_version"
+
+
+def version_table(metadata: MetaData) -> Table:
+    return Table(
+        VERSION_TABLE,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("version", Integer, nullable=False),
+    )
+
+
+def _v1(conn: Connection) -> None:
+    """Subscriptions, daily posts made, and Slack event ids seen (as of version 1)."""
+    v1 = MetaData()
+    Table(
+        "osce_subscriptions",
+        v1,
+        Column("channel", String(64), primary_key=True),
+        Column("at", String(5), nullable=False),
+        Column("tz", String(64), nullable=False),
+    )
+    Table(
+        "osce_posts",
+        v1,
+        Column("channel", String(64), primary_key=True),
+        Column("day", Date, primary_key=True),
+        Column("status", String(16), nullable=False),
+        Column("ts", String(32)),
+        Column("claimed_at", DateTime, nullable=False),
+    )
+    Table(
+        "osce_seen_events",
+        v1,
+        Column("event_id", String(128), primary_key=True),
+        Column("seen_at", DateTime, nullable=False, index=True),
+    )
+    v1.create_all(conn, checkfirst=True)
+
+
+# Applied in order, each in the same locked transaction; append, never edit.
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1),)
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,138 @@
+"""The listeners as plain functions, called with fakes for ack/respond/client, as Bolt's
+starter template tests them. The core behind them is real (cards, matcher, SQLite store)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.slack_response import SlackResponse
+
+from bot.answers import Answerer
+from bot.config import Settings
+from bot.services import Services
+from bot.slack.blocks import SHARE_ACTION, Renderer
+from bot.state import Store
+from handlers import actions, commands, events
+
+
+class Recorder:
+    """An async callable that records its keyword arguments (ack, respond)."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    async def __call__(self, **kwargs: Any) -> None:
+        self.calls.append(kwargs)
+
+
+class FakeClient:
+    """chat.postMessage recorded, or refused with `error` as Slack would."""
+
+    def __init__(self, error: str | None = None) -> None:
+        self.posts: list[dict[str, Any]] = []
+        self.error = error
+
+    async def chat_postMessage(self, **kwargs: Any) -> dict[str, Any]:
+        if self.error:
+            response = SlackResponse(
+                client=None,
+                http_verb="POST",
+                api_url="chat.postMessage",
+                req_args={},
+                data={"ok": False, "error": self.error},
+                headers={},
+                status_code=200,
+            )
+            raise SlackApiError(self.error, response)
+        self.posts.append(kwargs)
+        return {"ok": True, "ts": "1.2"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(f"sqlite:///{tmp_path / 'state.sqlite3'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def context(corpus, store: Store) -> AsyncBoltContext:
+    ctx = AsyncBoltContext()
+    ctx["services"] = Services(Settings(), corpus, Answerer(corpus), store)
+    ctx["renderer"] = Renderer(corpus)
+    ctx["channel_id"], ctx["user_id"], ctx["bot_user_id"] = "C1", "U1", "UBOT"
+    return ctx
+
+
+def _command(text: str) -> dict[str, Any]:
+    return {"text": text, "channel_id": "C1", "user_id": "U1"}
+
+
+async def test_osce_acks_then_answers_with_a_share_button(context) -> None:
+    ack, respond = Recorder(), Recorder()
+    await commands.on_osce(ack, _command("kfor"), respond, FakeClient(), context)
+    assert ack.calls == [{}]
+    (reply,) = respond.calls
+    assert reply["response_type"] == "ephemeral" and "KFOR" in reply["text"]
+    buttons = [
+        e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert SHARE_ACTION in buttons
+
+
+async def test_subscribe_refused_by_slack_explains_and_stores_nothing(context, store) -> None:
+    respond = Recorder()
+    client = FakeClient(error="not_in_channel")
+    await commands.on_osce(Recorder(), _command("subscribe 08:30"), respond, client, context)
+    assert "/invite @osce" in respond.calls[0]["text"]
+    assert store.subscriptions() == []
+
+
+async def test_subscribe_then_unsubscribe(context, store) -> None:
+    client, respond = FakeClient(), Recorder()
+    await commands.on_osce(Recorder(), _command("subscribe 08:30"), respond, client, context)
+    assert "08:30" in client.posts[0]["text"] and store.subscription("C1") is not None
+    await commands.on_osce(Recorder(), _command("unsubscribe"), respond, client, context)
+    assert respond.calls[-1]["text"].startswith("Unsubscribed") and store.subscriptions() == []
+
+
+async def test_share_posts_visibly_and_removes_the_ephemeral(context) -> None:
+    client, respond = FakeClient(), Recorder()
+    action = {"value": "nato-osce-kfor"}
+    await actions.on_share(Recorder(), action, respond, client, context)
+    assert client.posts[0]["channel"] == "C1" and "<@U1>" in client.posts[0]["text"]
+    assert respond.calls == [{"delete_original": True}]
+
+
+async def test_open_of_an_unknown_card_says_so(context) -> None:
+    respond = Recorder()
+    await actions.on_open(Recorder(), {"value": "no-such-card"}, {}, respond, context)
+    assert respond.calls[0]["text"] == actions.GONE
+
+
+async def test_mention_answers_in_its_thread_once(context) -> None:
+    client = FakeClient()
+    event = {
+        "type": "app_mention",
+        "text": "<@UBOT> kfor",
+        "user": "U2",
+        "channel": "C1",
+        "ts": "5.0",
+    }
+    body = {"event_id": "Ev1", "event": event}
+    await events.on_mention(event, body, client, context)
+    await events.on_mention(event, body, client, context)  # Slack's retry of the same event
+    assert len(client.posts) == 1
+    assert client.posts[0]["thread_ts"] == "5.0" and "KFOR" in client.posts[0]["text"]
+
+
+async def test_a_bots_message_gets_no_answer(context) -> None:
+    client = FakeClient()
+    event = {"text": "kfor", "bot_id": "B1", "channel": "D1", "channel_type": "im", "ts": "1"}
+    await events.on_message(event, {"event_id": "Ev2"}, client, context)
+    assert client.posts == []
