@@ -90,6 +90,7 @@ class Card:
     dates: tuple[DateEvent, ...] = ()
     related: tuple[str, ...] = ()
     passages: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()  # natural ways people ask for this card, matched as phrases
     path: str = ""
 
 

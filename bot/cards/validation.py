@@ -34,7 +34,7 @@ REQUIRED = (
     "dates",
     "related",
 )
-OPTIONAL = ("passages",)
+OPTIONAL = ("passages", "questions")
 SOURCE_FIELDS = ("id", "title", "publisher", "url")
 SOURCE_OPTIONAL = ("file", "last_updated")
 
@@ -168,6 +168,7 @@ def card_from_doc(
     aliases = _strings(doc, "aliases", report, allow_empty=True) if "aliases" in doc else ()
     related = _strings(doc, "related", report, allow_empty=True) if "related" in doc else ()
     passages = _strings(doc, "passages", report, allow_empty=True) if "passages" in doc else ()
+    questions = _strings(doc, "questions", report, allow_empty=True) if "questions" in doc else ()
     dates = _dates(doc, report) if "dates" in doc else ()
 
     if not card_id:
@@ -186,6 +187,7 @@ def card_from_doc(
         dates=dates,
         related=related,
         passages=passages,
+        questions=questions,
         path=path,
     )
     return card, report.problems
