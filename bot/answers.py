@@ -12,12 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from rapidfuzz.distance import Levenshtein
+
 from bot.cards import Card, Corpus
 from bot.matching import Matcher
-from bot.matching.text import clean, fold
+from bot.matching.text import THANKS_WORDS, clean, fold, tokens
 
-Kind = Literal["card", "suggestions", "none", "year", "help", "list", "empty"]
-Action = Literal["answer", "today", "subscribe", "unsubscribe", "bad_time"]
+Kind = Literal["card", "suggestions", "none", "year", "help", "list", "empty", "greeting"]
+Action = Literal["answer", "today", "subscribe", "unsubscribe", "bad_time", "did_you_mean"]
 
 HELP_WORDS = frozenset({"help", "usage", "commands", "?"})
 LIST_WORDS = frozenset({"list", "topics", "all", "index", "cards", "list topics", "all topics"})
@@ -34,9 +36,9 @@ class Answer:
     score: float = 1.0
     suggestions: tuple[Card, ...] = ()
     year: int | None = None
-    cleaned: str = (
-        ""  # the query as the matcher read it, for echoing back (escaped by the renderer)
-    )
+    month: int | None = None  # with `year`: the events of that month only
+    cleaned: str = ""  # the query as the matcher read it, echoed back (escaped by the renderer)
+    thanks: bool = False  # a greeting that thanks
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Command:
     action: Action
     answer: Answer | None = None
     at: dt.time | None = None
+    meant: str = ""  # for did_you_mean: the subcommand as it should have been typed
 
 
 class Answerer:
@@ -65,11 +68,21 @@ class Answerer:
         if key in LIST_WORDS:
             return Answer(query, "list", cleaned=text)
         result = self.matcher.match(text)
+        if result.smalltalk:
+            thanks = any(t in THANKS_WORDS for t in tokens(text))
+            return Answer(query, "greeting", cleaned=text, thanks=thanks)
         if result.kind == "card" and result.card is not None:
             return Answer(query, "card", result.card, result.score, cleaned=text)
-        if result.kind == "year" and result.year is not None:
+        if result.year is not None:  # a date question: that year's events, or none
             return Answer(
-                query, "year", None, result.score, result.year_cards, result.year, cleaned=text
+                query,
+                result.kind,
+                None,
+                result.score,
+                result.year_cards,
+                result.year,
+                result.month,
+                cleaned=text,
             )
         cards = tuple(s.card for s in result.ranked)
         return Answer(query, result.kind, None, result.score, cards, cleaned=text)
@@ -80,9 +93,16 @@ class Answerer:
         return None if card is None else Answer(card_id, "card", card, 1.0)
 
     def command(self, text: str) -> Command:
-        """The one `/osce` dispatch: a subcommand the surface carries out, or an answer."""
+        """The one `/osce` dispatch: a subcommand the surface carries out, or an answer.
+
+        A subcommand typed with a typo (`subscrbe 9:00`, `unsubcribe`) is not a question
+        about the cards: the person gets "did you mean `/osce subscribe 9:00`?".
+        """
         words = text.split()
         first = words[0].lower() if words else ""
+        meant = _subcommand_typo(first, words[1:])
+        if meant:
+            return Command("did_you_mean", meant=" ".join([meant, *words[1:]]))
         if first == "today" and len(words) == 1:
             return Command("today")
         if first == "unsubscribe" and len(words) == 1:
@@ -108,3 +128,26 @@ def parse_at(text: str | None) -> dt.time:
         if h < 24 and m < 60:
             return dt.time(h, m)
     raise ValueError(f"not a time of day (HH:MM, 24-hour, e.g. 09:00): {raw!r}")
+
+
+SUBCOMMANDS = ("subscribe", "unsubscribe", "today")
+
+
+def _subcommand_typo(first: str, rest: list[str]) -> str | None:
+    """The subcommand `first` was probably meant to be, when it is a near miss of one and
+    what follows fits it (a time or nothing); None otherwise."""
+    if first in SUBCOMMANDS or len(first) < 5 or len(rest) > 1:
+        return None
+    if rest:
+        try:
+            parse_at(rest[0])
+        except ValueError:
+            return None
+    best = max(SUBCOMMANDS, key=lambda s: _similarity(first, s))
+    if best == "today" and rest:
+        return None
+    return best if _similarity(first, best) >= 0.8 else None
+
+
+def _similarity(a: str, b: str) -> float:
+    return Levenshtein.normalized_similarity(a, b)

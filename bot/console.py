@@ -15,7 +15,7 @@ from bot.cards.loading import load_checked
 from bot.config import Settings
 from bot.daily.calendar import post_for
 from bot.daily.schedule import today_in
-from bot.slack.blocks import Renderer, Reply, console_text
+from bot.slack.blocks import Renderer, Reply, console_text, did_you_mean
 from bot.slack.daily_blocks import render as render_daily
 
 PROMPT = "osce> "
@@ -39,6 +39,8 @@ def reply_for(answerer: Answerer, renderer: Renderer, settings: Settings, line: 
         cmd = answerer.command(rest)
         if cmd.answer is not None:
             return renderer.ephemeral(cmd.answer)
+        if cmd.action == "did_you_mean":
+            return Reply(did_you_mean(cmd.meant), ())
         if cmd.action == "today":
             return render_daily(
                 answerer.corpus, post_for(answerer.corpus, today_in(settings.daily_tz))

@@ -12,6 +12,7 @@ from bot.daily.calendar import post_for
 from bot.daily.schedule import today_in
 from bot.services import Services
 from bot.slack import errors
+from bot.slack.blocks import did_you_mean
 from bot.slack.daily_blocks import render as render_daily
 from handlers.common import log_answer, log_request, message, renderer_of, services_of
 
@@ -44,6 +45,9 @@ async def on_osce(
         post = post_for(services.corpus, today_in(services.settings.daily_tz))
         await respond(**message(render_daily(services.corpus, post), response_type="ephemeral"))
         log_request("command", "today", started)
+    elif cmd.action == "did_you_mean":
+        await respond(text=did_you_mean(cmd.meant), response_type="ephemeral")
+        log_request("command", "did_you_mean", started)
     elif cmd.action == "bad_time":
         await respond(text=BAD_TIME, response_type="ephemeral")
         log_request("command", "bad_time", started)

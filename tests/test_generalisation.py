@@ -1,8 +1,10 @@
-"""The matcher on a second, blindly written query set, scored by the shared eval script.
+"""The matcher on blindly written query sets, scored by the shared eval script.
 
-The development set is small; this one was written from the sources alone. It is not a
-target to reach 100% on (that would only teach the matcher these strings), but a floor
-that a change to matching must not push the score below.
+The development set is small; these were written from the sources alone, without seeing
+the cards or the code. They are not targets to reach 100% on (that would only teach the
+matcher their strings), but floors that a change to matching must not push the score below.
+`blind_queries_2.yaml` also carries each query's kind; `python bench/eval_by_kind.py FILE`
+gives the score per kind.
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
-FLOOR = 0.93  # 89/93 when this test was written
+FLOORS = {
+    "blind_queries.yaml": 0.95,  # 89/93 now (was 88/93 when written)
+    "blind_queries_2.yaml": 0.89,  # 135/150 now; 109/150 before the matcher read people
+}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SCORE.exists(), reason="../shared/eval/score.py is not beside the project")
-def test_blind_query_set_stays_above_its_floor() -> None:
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_blind_query_set_stays_above_its_floor(name: str) -> None:
     run = subprocess.run(
-        [sys.executable, str(SCORE), "--queries", str(ROOT / "tests" / "data" / "blind_queries.yaml"), "-v"],
+        [sys.executable, str(SCORE), "--queries", str(ROOT / "tests" / "data" / name), "-v"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
     last = run.stdout.strip().splitlines()[-1]
     m = re.match(r"top-1: (\d+)/(\d+)", last)
     assert m, run.stdout + run.stderr
     passed, total = int(m.group(1)), int(m.group(2))
-    assert passed / total >= FLOOR, run.stdout
+    assert passed / total >= FLOORS[name], run.stdout

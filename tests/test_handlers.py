@@ -136,3 +136,10 @@ async def test_a_bots_message_gets_no_answer(context) -> None:
     event = {"text": "kfor", "bot_id": "B1", "channel": "D1", "channel_type": "im", "ts": "1"}
     await events.on_message(event, {"event_id": "Ev2"}, client, context)
     assert client.posts == []
+
+
+async def test_a_subcommand_typo_is_answered_with_did_you_mean(context, store) -> None:
+    respond = Recorder()
+    await commands.on_osce(Recorder(), _command("subscrbe 09:00"), respond, FakeClient(), context)
+    assert respond.calls[0]["text"] == "Did you mean `/osce subscribe 09:00`?"
+    assert store.subscriptions() == []

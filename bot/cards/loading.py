@@ -75,9 +75,42 @@ def load_corpus(facts_dir: Path | str = DEFAULT_FACTS) -> Corpus:
             )
         loaded.append((card, read[1]))
     problems.extend(cross_check(loaded, known=unreadable))
+    thesaurus = _load_thesaurus(facts_dir / "thesaurus.yaml", problems)
     if problems:
         raise InvalidCards(problems)
-    return Corpus(cards=tuple(c for c, _ in loaded), sources=sources)
+    return Corpus(cards=tuple(c for c, _ in loaded), sources=sources, thesaurus=thesaurus)
+
+
+def _load_thesaurus(path: Path, problems: list[Problem]) -> tuple[tuple[str, ...], ...]:
+    """facts/thesaurus.yaml: `groups:`, each a list of words or phrases that mean one thing
+    to a reader (optional: without it the matcher uses the cards' own words only)."""
+    if not path.exists():
+        return ()
+    shown = _shown(path)
+    read = _read(path, shown)
+    if isinstance(read, Problem):
+        problems.append(read)
+        return ()
+    doc, lines = read
+    groups = doc.get("groups") if isinstance(doc, dict) else None
+    if not isinstance(groups, list):
+        problems.append(Problem(shown, 1, "expected a top-level `groups:` list"))
+        return ()
+    found: list[tuple[str, ...]] = []
+    for i, group in enumerate(groups):
+        if not isinstance(group, list) or len(group) < 2:
+            problems.append(
+                Problem(shown, lines.get(("groups", i), 1), "a group lists two or more words")
+            )
+            continue
+        bad = [m for m in group if not isinstance(m, str) or not m.strip()]
+        if bad:
+            problems.append(
+                Problem(shown, lines.get(("groups", i), 1), f"not a word or phrase: {bad[0]!r}")
+            )
+            continue
+        found.append(tuple(group))
+    return tuple(found)
 
 
 def load_checked(

@@ -100,6 +100,8 @@ class Corpus:
 
     cards: tuple[Card, ...]
     sources: Mapping[str, Source]
+    # facts/thesaurus.yaml: groups of words and phrases that mean one thing to a reader
+    thesaurus: tuple[tuple[str, ...], ...] = ()
     _by_id: Mapping[str, Card] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

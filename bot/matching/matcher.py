@@ -1,9 +1,12 @@
 """The matcher: from the words a person typed to the card they meant, or an honest "not sure".
 
 Scoring is word-based with rare words weighing more (idf), so "nato" — on most cards —
-says little while "kfor" says everything. rapidfuzz forgives typos word by word. Cards are
-reached through an inverted index of words, so cost follows the query's rare words, not
-the size of the corpus.
+says little while "kfor" says everything. rapidfuzz forgives typos word by word; PyStemmer
+meets word endings; the thesaurus (facts/thesaurus.yaml) turns everyday words and phrases
+("people smuggling") into the concepts the cards use; words run together or split
+("vienadocument", "frame work") are split or joined against the cards' vocabulary. Cards are
+reached through an inverted index of words, so cost follows the query's rare words, not the
+size of the corpus. Everything that does not depend on the query is computed at index time.
 """
 
 from __future__ import annotations
@@ -19,40 +22,65 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.cards import Card, Corpus
-from bot.matching.text import STOP_WORDS, SYNONYM_GROUPS, clean, fold, is_year, stem, words
+from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
 
 # How much a word tells about a card, by where on the card it stands.
 FIELD_WEIGHT = {
     "alias": 1.0,
     "title": 1.0,
     "topic": 0.9,
+    "question": 0.85,
     "org": 0.75,
     "date": 0.7,
     "event": 0.6,
     "summary": 0.55,
 }
+# Words in these fields only mention a thing in passing: they never make a card "about" it.
+PASSING = frozenset({FIELD_WEIGHT["summary"], FIELD_WEIGHT["org"]})
 ORG_WORDS = {
     "un": "un", "united nations": "un", "nations": "un", "dppa": "un",
     "nato": "nato", "alliance": "nato", "north atlantic": "nato",
 }  # fmt: skip
+ORG_TERMS = frozenset({"un", "united", "nations", "dppa", "nato", "alliance", "osce"})
 ORG_EXTRA_WORDS = {"un": ("united", "nations"), "nato": ("alliance",), "osce": ()}
-YEAR_QUERY_WORDS = frozenset(
-    "happened happen happening events event year years anniversary anniversaries history timeline date dates".split()
+MONTHS = {
+    name: n
+    for n, names in enumerate(
+        (
+            "january jan", "february feb", "march mar", "april apr", "may", "june jun",
+            "july jul", "august aug", "september sep sept", "october oct", "november nov",
+            "december dec",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}  # fmt: skip
+# Words that, around a year, still ask "what happened then?"
+DATE_WORDS = frozenset(
+    """happened happen happening events event year years anniversary anniversaries history
+    timeline date dates spring summer autumn fall winter early late mid beginning end start
+    came come out on going anything news during back then time period""".split()
+)
+# Words asking about the present or the future: the cards are a record of the sources, so
+# such a question never gets a confident card, only suggestions.
+RECENCY_WORDS = frozenset(
+    "current currently now nowadays today todays next upcoming latest tomorrow".split()
 )
 
 CARD_AT = 0.5  # a score from which one card may be answered
 MARGIN = 0.06  # ... if it leads the runner-up by this much
-COMPLETE_AT = 0.3  # ... or from this, when it is the only card with every word of the query
+COMPLETE_AT = 0.25  # ... or from this, when it is the only card with every word of the query
 SUGGEST_AT = 0.3  # candidates worth offering as "did you mean"
 MAX_UNKNOWN_SHARE = 0.4  # of the query's weight, in words no card has
-NEAR = 0.2  # below this nothing is offered at all
+NEAR = 0.15  # below this nothing is offered at all
 MAX_SUGGESTIONS = 5
 RARE_MIN_POSTINGS = 50  # below this corpus size every word is "rare": all cards are scored
 MAX_POSTINGS = 20_000
 FULL_SCAN_VOCAB = 20_000  # up to this many distinct words, typos are looked up in all of them
 MAX_SCORED = 300
 FUZZY_LIMIT = 4
-SYNONYM_SIMILARITY = 0.8
+CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
+MIN_SPLIT = 3  # parts of a word run together are at least this long
 
 MatchKind = Literal["card", "suggestions", "none", "year"]
 
@@ -62,6 +90,7 @@ class Scored:
     card: Card
     score: float
     complete: bool = False  # every word of the query is found on this card
+    subject: bool = True  # some query word is what the card is about, not a passing mention
 
 
 @dataclass(frozen=True)
@@ -71,13 +100,60 @@ class MatchResult:
     score: float
     ranked: tuple[Scored, ...] = ()
     year: int | None = None
+    month: int | None = None
     year_cards: tuple[Card, ...] = ()
+    smalltalk: bool = False  # only greetings, thanks and filler: nothing to look up
 
 
 @dataclass(frozen=True)
 class _Phrase:
+    """A title, alias, topic or question of a card, with its words' idf precomputed."""
+
     words: tuple[str, ...]
     kind: str
+    idfs: tuple[float, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class _CardPhrases:
+    """A card's titles, aliases, topics and questions, indexed for scoring: from each word to
+    the phrases it is in (with its idf there), and the aliases by their first word, so a
+    query costs what its matched words touch rather than every phrase of the card."""
+
+    phrases: tuple[_Phrase, ...]
+    by_term: dict[str, tuple[tuple[int, float], ...]]
+    aliases_by_first: dict[str, tuple[tuple[str, ...], ...]]
+
+
+def _card_phrases(raw: list[tuple[tuple[str, ...], str]], idf: dict[str, float]) -> _CardPhrases:
+    phrases = tuple(
+        _Phrase(words, kind, idfs, sum(idfs))
+        for words, kind in raw
+        for idfs in [tuple(idf.get(t, 0.0) for t in words)]
+        if sum(idfs) > 0
+    )
+    by_term: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    aliases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for n, phrase in enumerate(phrases):
+        for word, f in zip(phrase.words, phrase.idfs, strict=True):
+            by_term[word].append((n, f))
+        if phrase.kind == "alias":
+            aliases[phrase.words[0]].append(phrase.words)
+    return _CardPhrases(
+        phrases,
+        {k: tuple(v) for k, v in by_term.items()},
+        {k: tuple(v) for k, v in aliases.items()},
+    )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One thing the query says: a word (with what it may stand for) or a thesaurus phrase."""
+
+    word: str
+    expansion: dict[str, float]
+    identifier: bool = False  # a number or code: unknown, it means "not what the cards hold"
 
 
 @dataclass(frozen=True)
@@ -85,47 +161,91 @@ class Index:
     """Everything the matcher precomputes from a corpus; built once, read-only afterwards."""
 
     cards: tuple[Card, ...]
-    weights: tuple[dict[str, float], ...]  # per card: word -> field weight
-    phrases: tuple[tuple[_Phrase, ...], ...]
+    weights: tuple[dict[str, float], ...]  # per card: term -> field weight
+    phrases: tuple[_CardPhrases, ...]
     postings: dict[str, tuple[int, ...]]
     idf: dict[str, float]
-    exact: dict[str, int]  # folded alias/title -> card
+    exact: dict[str, int]  # folded alias/title/question -> card
     vocab: tuple[str, ...]
     by_year: dict[int, tuple[int, ...]]
     stems: dict[str, tuple[str, ...]]  # stem -> corpus words with that stem
-    # (first letter, length) -> words; built for large vocabularies only
+    # (first letter, length) and (last letter, length) -> words; large vocabularies only
     blocks: dict[tuple[str, int], tuple[str, ...]]
-    synonyms: dict[str, tuple[str, ...]]  # stem of a query word -> corpus words of its synonyms
+    concept_of_stem: dict[str, tuple[str, ...]]  # stem of a one-word member -> concept terms
+    concept_phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first token -> phrases
     orgs: tuple[frozenset[str], ...]
     unknown_idf: float = field(default=1.0)
 
 
 def _content(text: str) -> tuple[str, ...]:
-    return tuple(w for w in fold(text).split() if w not in STOP_WORDS)
+    return tuple(w for w in tokens(text) if not is_filler(w))
+
+
+def _concepts(corpus: Corpus) -> tuple[dict[str, tuple[str, ...]], dict[str, list]]:
+    """Thesaurus groups as concept terms ("§3"): one-word members by stem, phrases by token."""
+    by_stem: dict[str, set[str]] = defaultdict(set)
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for n, group in enumerate(corpus.thesaurus):
+        concept = f"§{n}"
+        for member in group:
+            toks = tuple(tokens(member))
+            if len(toks) == 1:
+                by_stem[stem(toks[0])].add(concept)
+            elif toks:
+                phrases[toks[0]].append((toks, concept))
+    for first in phrases:
+        phrases[first].sort(key=lambda p: -len(p[0]))  # longest first
+    return {k: tuple(sorted(v)) for k, v in by_stem.items()}, phrases
+
+
+def _card_concepts(
+    toks: Sequence[str],
+    by_stem: dict[str, tuple[str, ...]],
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]],
+) -> set[str]:
+    found: set[str] = set()
+    for i, tok in enumerate(toks):
+        found.update(by_stem.get(stem(tok), ()))
+        for words, concept in phrases.get(tok, ()):
+            if tuple(toks[i : i + len(words)]) == words:
+                found.add(concept)
+    return found
 
 
 def build_index(corpus: Corpus) -> Index:
     cards = corpus.cards
+    by_stem, concept_phrases = _concepts(corpus)
     weights: list[dict[str, float]] = []
-    phrases: list[tuple[_Phrase, ...]] = []
+    raw_phrases: list[list[tuple[tuple[str, ...], str]]] = []
     exact: dict[str, int] = {}
     by_year: dict[int, list[int]] = defaultdict(list)
     for i, card in enumerate(cards):
         w: dict[str, float] = {}
 
         def add(text: str, kind: str, w: dict[str, float] = w) -> None:
-            for word in _content(text):
-                w[word] = max(w.get(word, 0.0), FIELD_WEIGHT[kind])
+            fw = FIELD_WEIGHT[kind]
+            toks = tokens(text)
+            for word in toks:
+                if not is_filler(word) and w.get(word, 0.0) < fw:
+                    w[word] = fw
+            if corpus.thesaurus:
+                for concept in _card_concepts(toks, by_stem, concept_phrases):
+                    if w.get(concept, 0.0) < fw:
+                        w[concept] = fw
 
-        card_phrases = [_Phrase(_content(card.title), "title")]
+        card_phrases = [(_content(card.title), "title")]
         add(card.title, "title")
         for alias in card.aliases:
             add(alias, "alias")
-            card_phrases.append(_Phrase(_content(alias), "alias"))
+            card_phrases.append((_content(alias), "alias"))
             exact.setdefault(fold(alias), i)
         for topic in card.topics:
             add(topic, "topic")
-            card_phrases.append(_Phrase(_content(topic), "topic"))
+            card_phrases.append((_content(topic), "topic"))
+        for question in card.questions:
+            add(question, "question")
+            card_phrases.append((_content(question), "question"))
+            exact.setdefault(" ".join(_content(question)), i)
         for org in card.orgs:
             add(org, "org")
             for extra in ORG_EXTRA_WORDS.get(org, ()):
@@ -139,7 +259,7 @@ def build_index(corpus: Corpus) -> Index:
                 years.append(i)
         exact.setdefault(fold(card.title), i)
         weights.append(w)
-        phrases.append(tuple(p for p in card_phrases if p.words))
+        raw_phrases.append([p for p in card_phrases if p[0]])
 
     postings: dict[str, list[int]] = defaultdict(list)
     for i, w in enumerate(weights):
@@ -148,30 +268,33 @@ def build_index(corpus: Corpus) -> Index:
     n = max(len(cards), 1)
     idf = {word: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for word, ids in postings.items()}
     unknown = sum(idf.values()) / len(idf) if idf else 1.0
+    phrases = tuple(_card_phrases(card_phrases, idf) for card_phrases in raw_phrases)
+    words_only = [w for w in postings if not w.startswith("§")]
     stems: dict[str, list[str]] = defaultdict(list)
     blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for word in postings:
+    large = len(words_only) > FULL_SCAN_VOCAB
+    for word in words_only:
         stems[stem(word)].append(word)
-        if len(postings) > FULL_SCAN_VOCAB:
+        if large:
             blocks[(word[0], len(word))].append(word)
-    synonyms: dict[str, set[str]] = defaultdict(set)
-    for group in SYNONYM_GROUPS:
-        group_stems = {stem(w) for w in group}
-        found = {w for st in group_stems for w in stems.get(st, ())}
-        for st in group_stems:
-            synonyms[st] |= found - set(stems.get(st, ()))
+            blocks[(f"${word[-1]}", len(word))].append(word)
     return Index(
         cards=cards,
         weights=tuple(weights),
-        phrases=tuple(phrases),
+        phrases=phrases,
         postings={k: tuple(v) for k, v in postings.items()},
         idf=idf,
         exact=exact,
-        vocab=tuple(sorted(postings)),
+        vocab=tuple(sorted(words_only)),
         by_year={y: tuple(ids) for y, ids in by_year.items()},
         stems={k: tuple(v) for k, v in stems.items()},
         blocks={k: tuple(v) for k, v in blocks.items()},
-        synonyms={k: tuple(sorted(v)) for k, v in synonyms.items() if v},
+        concept_of_stem={
+            k: tuple(c for c in v if c in postings)
+            for k, v in by_stem.items()
+            if any(c in postings for c in v)
+        },
+        concept_phrases={k: tuple(v) for k, v in concept_phrases.items()},
         orgs=tuple(frozenset(c.orgs) for c in cards),
         unknown_idf=unknown,
     )
@@ -183,18 +306,23 @@ class Matcher:
     def __init__(self, corpus: Corpus):
         self.index = build_index(corpus)
 
+    # ---- what a query word may stand for ------------------------------------------------
+    def known(self, word: str) -> bool:
+        return word in self.index.idf or stem(word) in self.index.stems
+
     def expand(self, word: str) -> dict[str, float]:
-        """Corpus words this query word may stand for, with a similarity in (0, 1]."""
+        """Corpus terms this query word may stand for, with a similarity in (0, 1]."""
         idx = self.index
         found: dict[str, float] = {}
         if word in idx.idf:
             found[word] = 1.0
         if word.isdigit():
             return found
-        for same in idx.stems.get(stem(word), ()):
+        st = stem(word)
+        for same in idx.stems.get(st, ()):
             found.setdefault(same, 0.95)
-        for other in idx.synonyms.get(stem(word), ()):
-            found.setdefault(other, SYNONYM_SIMILARITY)
+        for concept in idx.concept_of_stem.get(st, ()):
+            found.setdefault(concept, CONCEPT_SIMILARITY)
         if found:
             return found
         if len(word) >= 4:
@@ -220,65 +348,187 @@ class Matcher:
                     break
         return found
 
+    def _expand_loosely(self, word: str) -> bool:
+        """Whether a typo look-up finds a single word close enough to stand for `word`."""
+        return bool(
+            process.extractOne(word, self._fuzzy_pool(word), scorer=fuzz.ratio, score_cutoff=85)
+        )
+
     def _fuzzy_pool(self, word: str) -> Sequence[str]:
-        """Words a typo of `word` may be: all of them, or for a large vocabulary only those with
-        the same first letter and a length within two (blocking, as record linkage does)."""
+        """Words a typo of `word` may be: all of them, or for a large vocabulary those with the
+        same first letter or the same last letter and a length within two (blocking, as record
+        linkage does), so a typo in either end of a word is still found."""
         if not self.index.blocks:
             return self.index.vocab
         pool: list[str] = []
         for length in range(len(word) - 2, len(word) + 3):
             pool.extend(self.index.blocks.get((word[0], length), ()))
+            pool.extend(self.index.blocks.get((f"${word[-1]}", length), ()))
         return pool
 
+    # ---- reading a query ------------------------------------------------------------------
+    def _joined(self, toks: list[str]) -> list[str]:
+        """Words split that the cards write as one ("frame work", "k-for", "co operation")."""
+        idf = self.index.idf
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            if i + 1 < len(toks) and toks[i] + toks[i + 1] in idf:
+                out.append(toks[i] + toks[i + 1])
+                i += 2
+            else:
+                out.append(toks[i])
+                i += 1
+        return out
+
+    def _split(self, word: str) -> list[str] | None:
+        """A word run together from two of the cards' words ("humanbeings", "vienadocument"),
+        one of them possibly misspelt; None when no split explains it."""
+        if len(word) < 2 * MIN_SPLIT + 1 or word.isdigit():
+            return None
+        idf = self.index.idf
+        for k in range(MIN_SPLIT, len(word) - MIN_SPLIT + 1):
+            left, right = word[:k], word[k:]
+            if self.known(left) and self.known(right) and not is_filler(left):
+                return [left, right]
+        if self._expand_loosely(word):
+            return None  # a typo of one word explains it better than two words
+        for k in range(MIN_SPLIT + 2, len(word) - MIN_SPLIT - 1):
+            left, right = word[:k], word[k:]
+            if (left in idf) != (right in idf) and len(left) >= 5 and len(right) >= 5:
+                other = right if left in idf else left
+                if process.extractOne(
+                    other, self._fuzzy_pool(other), scorer=fuzz.ratio, score_cutoff=85
+                ):
+                    return [left, right]
+        return None
+
+    def units(self, text: str) -> tuple[list[_Unit], list[str]]:
+        """The query's units (words and thesaurus phrases, filler dropped) and its raw tokens."""
+        idx = self.index
+        toks = self._joined(tokens(text))
+        units: list[_Unit] = []
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            phrase = next(
+                (
+                    (words, concept)
+                    for words, concept in idx.concept_phrases.get(tok, ())
+                    if tuple(toks[i : i + len(words)]) == words and concept in idx.idf
+                ),
+                None,
+            )
+            if phrase is not None:
+                # each word of the phrase keeps its own matches (aliases, titles say them
+                # literally) and also stands for the phrase's concept ("people smuggling")
+                words, concept = phrase
+                for word in words:
+                    if not is_filler(word):
+                        expansion = dict(self.expand(word))
+                        expansion[concept] = max(expansion.get(concept, 0.0), CONCEPT_SIMILARITY)
+                        units.append(_Unit(word, expansion))
+                i += len(words)
+                continue
+            i += 1
+            if is_filler(tok):
+                continue
+            if not self.known(tok) and not is_year(tok):
+                parts = self._split(tok)
+                if parts:
+                    units.extend(_Unit(p, self.expand(p)) for p in parts)
+                    continue
+            expansion = self.expand(tok)
+            identifier = not expansion and (any(c.isdigit() for c in tok) or len(tok) <= 3)
+            units.append(_Unit(tok, expansion, identifier))
+        return units, toks
+
+    # ---- matching -------------------------------------------------------------------------
     def match(self, query: str) -> MatchResult:
         idx = self.index
         text = clean(query)
-        folded = fold(text)
-        qwords = words(text)
-        if not qwords:
-            return MatchResult("none", None, 0.0)
-        hit = idx.exact.get(folded) if folded else None
-        if hit is None:
-            hit = idx.exact.get(" ".join(qwords))
-        if hit is not None:
-            return MatchResult("card", idx.cards[hit], 1.0, (Scored(idx.cards[hit], 1.0),))
-
-        years = [int(w) for w in qwords if is_year(w)]
-        rest = [w for w in qwords if not is_year(w) and w not in YEAR_QUERY_WORDS]
-        if len(years) == 1 and not rest:
-            ids = idx.by_year.get(years[0], ())
-            return MatchResult(
-                "year",
-                None,
-                1.0 if ids else 0.0,
-                year=years[0],
-                year_cards=tuple(idx.cards[i] for i in ids),
-            )
-
+        units, toks = self.units(text)
+        if not units:
+            return MatchResult("none", None, 0.0, smalltalk=bool(toks))
+        for key in (fold(text), " ".join(u.word for u in units)):
+            hit = idx.exact.get(key)
+            if hit is not None:
+                card = idx.cards[hit]
+                return MatchResult("card", card, 1.0, (Scored(card, 1.0, True),))
+        folded = " ".join(toks)
         wanted_orgs = {org for phrase, org in ORG_WORDS.items() if f" {phrase} " in f" {folded} "}
-        expanded = [(w, self.expand(w)) for w in qwords]
-        qweights = [max((idx.idf[t] for t in ex), default=idx.unknown_idf) for _, ex in expanded]
-        total = sum(qweights)
+        dated = self._dated(units, toks, wanted_orgs)
+        if dated is not None:
+            return dated
 
-        candidates = self._candidates(expanded, wanted_orgs)
+        qweights = [max((idx.idf[t] for t in u.expansion), default=idx.unknown_idf) for u in units]
+        total = sum(qweights)
+        candidates = self._candidates(units, wanted_orgs)
         scored: list[Scored] = []
         for i in candidates:
-            score, complete = self._score(i, expanded, qweights, total)
-            if score > 0:
-                scored.append(Scored(idx.cards[i], score, complete))
+            s = self._score(i, units, qweights, total)
+            if s is not None:
+                scored.append(s)
         scored.sort(key=lambda s: (-s.score, s.card.id))
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
-        unknown = sum(qw for (_, ex), qw in zip(expanded, qweights, strict=True) if not ex)
+        unknown = sum(qw for u, qw in zip(units, qweights, strict=True) if not u.expansion)
         complete = [s for s in scored if s.complete]
+        guarded = any(u.identifier for u in units) or any(t in RECENCY_WORDS for t in toks)
         return decide(
             ranked,
             unknown_share=unknown / total if total else 1.0,
             only_complete=complete[0] if len(complete) == 1 else None,
+            guarded=guarded,
         )
 
-    def _candidates(
-        self, expanded: list[tuple[str, dict[str, float]]], orgs: set[str]
-    ) -> list[int]:
+    def _dated(
+        self, units: list[_Unit], toks: list[str], orgs: set[str]
+    ) -> MatchResult | None:
+        """'anything going on in 1997?', 'what did nato do in March 2016': that year's (or
+        month's) events, as `/osce 1999` lists them; None when the query asks something else."""
+        years = [u for u in units if is_year(u.word)]
+        if len(years) != 1:
+            return None
+        rest = [
+            u
+            for u in units
+            if u is not years[0]
+            and u.word not in DATE_WORDS
+            and u.word not in MONTHS
+            and u.word not in ORG_TERMS
+        ]
+        if rest:
+            return None
+        year = int(years[0].word)
+        month = next(
+            (
+                MONTHS[t]
+                for n, t in enumerate(toks)
+                if t in MONTHS and (t != "may" or toks[n + 1 : n + 2] == [years[0].word])
+            ),
+            None,
+        )
+        idx = self.index
+        ids = [i for i in idx.by_year.get(year, ()) if orgs <= idx.orgs[i]]
+        cards = [idx.cards[i] for i in ids]
+        if month is not None:
+            in_month = [
+                c for c in cards if any(e.year == year and e.month == month for e in c.dates)
+            ]
+            if in_month:
+                cards = in_month
+            else:
+                month = None
+        return MatchResult(
+            "year" if cards else "none",
+            None,
+            1.0 if cards else 0.0,
+            year=year,
+            month=month,
+            year_cards=tuple(cards),
+        )
+
+    def _candidates(self, units: list[_Unit], orgs: set[str]) -> list[int]:
         """The few cards worth scoring in full, found through the query's rarer words.
 
         Words on a large share of the cards ("nato") are left out of the search (they still
@@ -287,8 +537,8 @@ class Matcher:
         """
         idx = self.index
         weight: dict[str, float] = {}
-        for _, ex in expanded:
-            for term, sim in ex.items():
+        for u in units:
+            for term, sim in u.expansion.items():
                 weight[term] = max(weight.get(term, 0.0), sim * idx.idf[term])
         ordered = sorted(weight, key=lambda t: len(idx.postings[t]))
         cap = max(RARE_MIN_POSTINGS, len(idx.cards) // 20)
@@ -306,48 +556,50 @@ class Matcher:
         return ids
 
     def _score(
-        self,
-        i: int,
-        expanded: list[tuple[str, dict[str, float]]],
-        qweights: list[float],
-        total: float,
-    ) -> tuple[float, bool]:
+        self, i: int, units: list[_Unit], qweights: list[float], total: float
+    ) -> Scored | None:
         """Share of the query the card explains, blended with how fully a card phrase is said;
-        and whether the card has every word of the query somewhere."""
+        whether the card has every word of the query; whether it is about one of them."""
         idx = self.index
         w = idx.weights[i]
         matched: dict[str, float] = {}
         covered = 0.0
         complete = True
-        for (_, ex), qw in zip(expanded, qweights, strict=True):
+        subject = False
+        passing = 0  # query words found only where the card mentions things in passing
+        for u, qw in zip(units, qweights, strict=True):
             best = 0.0
-            for term, sim in ex.items():
+            for term, sim in u.expansion.items():
                 fw = w.get(term)
                 if fw:
                     best = max(best, sim * fw)
-                    matched[term] = max(matched.get(term, 0.0), sim)
+                    if sim > matched.get(term, 0.0):
+                        matched[term] = sim
+                    subject = subject or (fw not in PASSING and term not in ORG_TERMS)
             covered += qw * best
             complete = complete and best > 0
+            passing += best > 0 and u.word not in ORG_TERMS
+        # two or more of the query's own words agreeing in a summary is no passing mention
+        subject = subject or passing >= 2
         if not matched:
-            return 0.0, False
+            return None
         coverage = covered / total if total else 0.0
-        said_alias = self._alias_share(i, expanded, qweights, total)
+        card_phrases = idx.phrases[i]
+        said: dict[int, float] = defaultdict(float)
+        for term, sim in matched.items():
+            for n, f in card_phrases.by_term.get(term, ()):
+                said[n] += f * sim
         phrase = 0.0
-        for p in idx.phrases[i]:
-            weight = sum(idx.idf.get(t, 0.0) for t in p.words)
-            if weight <= 0:
-                continue
-            said = sum(idx.idf.get(t, 0.0) * matched.get(t, 0.0) for t in p.words) / weight
-            phrase = max(phrase, said * (1.0 if p.kind != "topic" else 0.9))
+        for n, amount in said.items():
+            p = card_phrases.phrases[n]
+            phrase = max(phrase, amount / p.weight * (0.9 if p.kind == "topic" else 1.0))
+        said_alias = self._alias_share(card_phrases, units, qweights, total)
         score = 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
-        return score, complete
+        return Scored(idx.cards[i], score, complete, subject)
 
+    @staticmethod
     def _alias_share(
-        self,
-        i: int,
-        expanded: list[tuple[str, dict[str, float]]],
-        qweights: list[float],
-        total: float,
+        card_phrases: _CardPhrases, units: list[_Unit], qweights: list[float], total: float
     ) -> float:
         """How much of the query one of the card's own aliases says, word for word in order.
 
@@ -357,41 +609,56 @@ class Matcher:
         if not total:
             return 0.0
         best = 0.0
-        n = len(expanded)
-        for phrase in self.index.phrases[i]:
-            if phrase.kind != "alias" or len(phrase.words) > n:
-                continue
-            size = len(phrase.words)
-            for start in range(n - size + 1):
-                window = expanded[start : start + size]
-                if all(word in ex for word, (_, ex) in zip(phrase.words, window, strict=True)):
-                    best = max(best, sum(qweights[start : start + size]) / total)
+        n = len(units)
+        for start, unit in enumerate(units):
+            for term in unit.expansion:
+                for words in card_phrases.aliases_by_first.get(term, ()):
+                    size = len(words)
+                    if start + size > n:
+                        continue
+                    if all(words[k] in units[start + k].expansion for k in range(1, size)):
+                        best = max(best, sum(qweights[start : start + size]) / total)
         return best
 
 
 def decide(
-    ranked: tuple[Scored, ...], *, unknown_share: float = 0.0, only_complete: Scored | None = None
+    ranked: tuple[Scored, ...],
+    *,
+    unknown_share: float = 0.0,
+    only_complete: Scored | None = None,
+    guarded: bool = False,
 ) -> MatchResult:
-    """One card only when it is good, clearly ahead, and the query is mostly about our words.
+    """One card only when it is good, clearly ahead, about what was asked, and the query is
+    mostly about our words.
 
     A query half made of words no card knows ("kosovo pizza") is not answered with
     confidence, however well its other half matches: it gets suggestions instead. A long
     question whose words all stand on one card and on no other ("when did nato decide to
     boost its cooperation with the osce?") is answered by that card, even when the words
-    are only in its summary and so score lower than a title would.
+    are only in its summary and so score lower than a title would. A card that only
+    mentions the query's words in passing (its summary) is never the confident answer, and
+    a query naming a number or code no card has, or asking about the present ("current",
+    "next"), gets suggestions only (`guarded`): the cards are a record of their sources.
     """
     if not ranked:
         return MatchResult("none", None, 0.0)
-    if only_complete is not None and unknown_share == 0 and only_complete.score >= COMPLETE_AT:
-        return MatchResult("card", only_complete.card, only_complete.score, ranked)
     best = ranked[0]
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if (
-        best.score >= CARD_AT
-        and best.score - runner_up >= MARGIN
-        and unknown_share < MAX_UNKNOWN_SHARE
-    ):
-        return MatchResult("card", best.card, best.score, ranked)
+    if not guarded:
+        if (
+            only_complete is not None
+            and unknown_share == 0
+            and only_complete.score >= COMPLETE_AT
+            and only_complete.subject
+        ):
+            return MatchResult("card", only_complete.card, only_complete.score, ranked)
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if (
+            best.score >= CARD_AT
+            and best.score - runner_up >= MARGIN
+            and unknown_share < MAX_UNKNOWN_SHARE
+            and best.subject
+        ):
+            return MatchResult("card", best.card, best.score, ranked)
     close = tuple(s for s in ranked if s.score >= SUGGEST_AT and s.score >= best.score - 0.25)[
         :MAX_SUGGESTIONS
     ]

@@ -1,13 +1,17 @@
 """Turning what a person typed into comparable words.
 
 Slack wraps mentions, channels and links in `<...>`; people mix case, dashes, curly quotes
-and full-width characters. Matching sees only the words that carry meaning.
+and full-width characters, and write chatter around the question ("hey osce, quick q:",
+"thx!", ":wave:"). Matching sees only the words that carry meaning.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import Stemmer
 
 MAX_QUERY_CHARS = 500  # longer queries are cut: nobody asks a 50 KB question on purpose
 
@@ -15,7 +19,9 @@ MAX_QUERY_CHARS = 500  # longer queries are cut: nobody asks a 50 KB question on
 _SLACK_SPECIAL = re.compile(r"<[@!#][^>]*>")
 _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
 _BOT_NAME = re.compile(r"(?<!\w)@?osce[- ]?bot\b|(?<!\w)@osce\b", re.IGNORECASE)
+_EMOJI = re.compile(r":[a-z0-9_+\-']+:", re.IGNORECASE)  # :wave:, :thinking_face:, :+1:
 _NON_WORD = re.compile(r"[^\w]+")
+_LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
 STOP_WORDS = frozenset(
@@ -25,19 +31,39 @@ STOP_WORDS = frozenset(
     whose why how tell me us you your i we our it its it's their them they this that these those
     there here please pls can could would should will shall may might must any some all info
     information know show give find explain details detail anything something much many more most
-    whats what's hi hello hey thanks thank osce's nato's un's s
+    whats what's osce's nato's un's s
     happened happen happens happening going get got make made want wanted need say says said
     think mean means go goes role roles play plays played bot osce-bot question ask
     """.split()
 )
 
+# Words that frame a message in chat without saying what it is about. They are dropped like
+# stop words, so "<@U7> thx! and the kfor thing?" is a question about KFOR, not a query two
+# thirds made of words no card has.
+CHATTER_WORDS = frozenset(
+    """
+    hi hello hey hiya yo morning evening afternoon thanks thank thx ty cheers ok okay cool great
+    quick q qq also too same but again pull stuff thing things bit anyone anybody someone
+    folks guys all team everyone cc fyi btw lol pls plz please just actually really basically
+    kind sort like quite maybe perhaps wondering wonder curious looking look remind reminder
+    help me up whats stuff again then now so um uh hmm
+    """.split()
+) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
+
+# Greeting and meta words: a message made only of these (and stop words) is small talk.
+GREETING_WORDS = frozenset("hi hello hey hiya yo morning evening afternoon".split())
+THANKS_WORDS = frozenset("thanks thank thx ty cheers".split())
+
+_stemmer = Stemmer.Stemmer("english")
+
 
 def clean(text: str) -> str:
-    """Slack markup and control characters removed, Unicode folded; still human-readable."""
+    """Slack markup, emoji codes and control characters removed, Unicode folded; readable."""
     text = text[: MAX_QUERY_CHARS * 4]
     text = _SLACK_LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _SLACK_SPECIAL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
+    text = _EMOJI.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
     text = _BOT_NAME.sub(" ", text)
     return " ".join(text.split())[:MAX_QUERY_CHARS]
@@ -52,56 +78,28 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
+def tokens(text: str) -> list[str]:
+    """Folded tokens, stop words kept, letters and digits apart: 'UNSCR1325' -> unscr 1325."""
+    return _LETTERS_DIGITS.sub(" ", fold(text)).split()
+
+
+def is_filler(word: str) -> bool:
+    return word in STOP_WORDS or word in CHATTER_WORDS
+
+
 def words(text: str) -> list[str]:
-    """Folded words, stop words dropped; the query side of matching."""
-    return [w for w in fold(text).split() if w not in STOP_WORDS]
+    """Folded words, stop and chatter words dropped; the query side of matching."""
+    return [w for w in tokens(text) if not is_filler(w)]
 
 
 def is_year(word: str) -> bool:
     return bool(_YEAR.match(word))
 
 
-_SUFFIXES = (
-    "ations", "ation", "itions", "ition", "ments", "ment", "ships", "ship", "ings", "ing",
-    "ates", "ated", "ate", "ions", "ion", "isms", "ism", "ists", "ist", "ies", "ied", "ers", "er",
-    "ed", "es", "s", "al",
-)  # fmt: skip
-_MIN_STEM = 4
-
-
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude stem, so 'decide'/'decided', 'programs'/'programmes', 'partners'/'partnership'
-    and 'participation'/'participates' meet. Not linguistics: only the same on both sides."""
-    if word.isdigit() or len(word) < 5:
+    """Snowball English (PyStemmer): 'decided'/'decide', 'participation'/'participates' meet,
+    while 'former'/'form' and 'station'/'state' stay apart. Numbers are left alone."""
+    if word.isdigit() or len(word) < 4:
         return word
-    for _ in range(3):
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-                word = word[: -len(suffix)]
-                break
-        else:
-            break
-    if word.endswith("e") and len(word) > _MIN_STEM:
-        word = word[:-1]
-    if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] not in "aeiou":
-        word = word[:-1]  # programm -> program
-    return word
-
-
-# Words people use for the same idea as the cards' own words. Each group is one idea; a
-# query word finds cards that use any word of its group. General English, not card wording.
-SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
-    frozenset(group.split())
-    for group in (
-        "boost strengthen enhance deepen improve reinforce further",
-        "start begin began begun launch establish set founded created open opened",
-        "end ended finish withdraw withdrawal left leave closed",
-        "together cooperate cooperation collaborate collaboration collaborating partnership",
-        "sign signed agree agreed",
-        "join joins joined participate participation attend attendance",
-        "sg secretary",
-        "ct terrorism",
-        "jan january", "feb february", "mar march", "apr april", "jun june", "jul july",
-        "aug august", "sep sept september", "oct october", "nov november", "dec december",
-    )
-)  # fmt: skip
+    return _stemmer.stemWord(word)

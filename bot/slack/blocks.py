@@ -7,6 +7,7 @@ that came from a user is escaped, so `<!channel>` in a query can never become a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -129,20 +130,26 @@ def suggestions_reply(
     return text, _dicts(blocks)
 
 
-def year_reply(corpus: Corpus, year: int, cards: Sequence[Card]) -> tuple[str, Blocks]:
+def year_reply(
+    corpus: Corpus, year: int, cards: Sequence[Card], month: int | None = None
+) -> tuple[str, Blocks]:
     if not cards:
-        text = f"None of my cards has an event in {year}. Try `/osce list`."
+        years = sorted({e.year for c in corpus.cards for e in c.dates})
+        text = f"None of my cards has an event in {year}."
+        if years:
+            text += " Years I have events for: " + ", ".join(map(str, years)) + "."
         return text, _dicts([_section(text)])
+    when = f"{dt.date(year, month, 1):%B} {year}" if month else str(year)
     lines = []
     for card in cards:
         for event in card.dates:
-            if event.year == year:
+            if event.year == year and (month is None or event.month == month):
                 lines.append(
                     f"• *{event.display()}*: {escape(event.event)} (<{corpus.url_of(card)}|source>)"
                 )
-    blocks: list[Block] = [HeaderBlock(text=f"In {year}"), *_chunks(lines)]
+    blocks: list[Block] = [HeaderBlock(text=f"In {when}"), *_chunks(lines)]
     blocks.append(_open_buttons(cards[:25], "y"))
-    text = f"In {year}: " + " ".join(
+    text = f"In {when}: " + " ".join(
         unescape(re.sub(r"\(<[^>]*>\)", "", ln)).strip() for ln in lines
     )
     return text, _dicts(blocks)
@@ -203,6 +210,25 @@ HELP_TEXT = (
 )
 
 
+EXAMPLES = (
+    "`/osce kosovo verification mission`",
+    "`/osce when did the UN open its office in Vienna?`",
+    "`/osce what happened in 1999?`",
+)
+
+
+def greeting_reply(*, thanks: bool) -> tuple[str, Blocks]:
+    """Small talk gets a short, friendly answer and a few questions to try, not "no card"."""
+    lead = "You're welcome!" if thanks else "Hi! I answer questions about the OSCE's partnerships with the United Nations and NATO, each from a fact card that links its source."
+    tries = "Try " + ", ".join(EXAMPLES) + ", or `/osce list` for every topic."
+    return f"{lead} {tries}", _dicts([_section(f"{lead}\n{tries}")])
+
+
+def did_you_mean(meant: str) -> str:
+    """A subcommand typed with a typo: the command as it should be, never echoed raw."""
+    return f"Did you mean `/osce {escape(meant).replace('`', '')}`?"
+
+
 def help_reply() -> tuple[str, Blocks]:
     orgs = ", ".join(ORG_NAMES.values())
     return (
@@ -247,9 +273,13 @@ class Renderer:
         if answer.kind == "card" and answer.card is not None:
             card = answer.card
             return self._once(f"card:{card.id}", lambda: card_reply(corpus, card))
-        if answer.kind == "year" and answer.year is not None:
-            year, cards = answer.year, answer.suggestions
-            return self._once(f"year:{year}", lambda: year_reply(corpus, year, cards))
+        if answer.year is not None and answer.kind in ("year", "none"):
+            year, cards, month = answer.year, answer.suggestions, answer.month
+            key = f"year:{year}:{month}:{','.join(c.id for c in cards)}"
+            return self._once(key, lambda: year_reply(corpus, year, cards, month))
+        if answer.kind == "greeting":
+            thanks = answer.thanks
+            return self._once(f":hi:{thanks}", lambda: greeting_reply(thanks=thanks))
         if answer.kind == "list":
             return self._once(":list", lambda: list_reply(corpus))
         if answer.kind in ("help", "empty"):

@@ -1,0 +1,161 @@
+"""How people write, not only keywords (issue 9): chatter, small talk, dates in sentences,
+words run together or split, everyday words, card questions, and the out-of-scope guards.
+Examples are written for these tests, not taken from any query set."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Answerer
+from bot.cards import Card, Corpus, Source
+from bot.matching import Matcher
+from bot.slack.blocks import Renderer
+
+
+@pytest.fixture(scope="module")
+def answerer(corpus) -> Answerer:
+    return Answerer(corpus)
+
+
+def card_of(answerer: Answerer, query: str) -> str | None:
+    answer = answerer.answer(query)
+    return answer.card.id if answer.card else None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<@U0BOT> <@U07ABC> thx! and kfor?",
+        "hey osce, quick q: kfor",
+        ":wave: :coffee: kfor stuff pls",
+        "<#C0123|random> ^ same but for kfor",
+        "cc <@U05XYZ> can you pull the kfor thing",
+    ],
+)
+def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query) -> None:
+    assert card_of(answerer, query) == "nato-osce-kfor"
+
+
+@pytest.mark.parametrize(
+    ("query", "thanks"),
+    [("hi", False), ("hello there!", False), ("thanks!", True), ("thx :pray:", True),
+     ("what can you do?", False), ("help me", False)],
+)  # fmt: skip
+def test_small_talk_gets_a_friendly_reply_with_examples(answerer, query, thanks) -> None:
+    answer = answerer.answer(query)
+    assert answer.kind in ("greeting", "help") and answer.card is None
+    reply = Renderer(answerer.corpus).reply(answer)
+    assert "/osce" in reply.text and "no card" not in reply.text
+    if answer.kind == "greeting":
+        assert answer.thanks == thanks
+
+
+def test_a_date_in_a_sentence_lists_that_years_events(answerer) -> None:
+    for query in ("anything going on in 1999?", "what did they do in 1999", "1999 events pls"):
+        answer = answerer.answer(query)
+        assert answer.kind == "year" and answer.year == 1999, query
+
+
+def test_a_month_narrows_the_list_to_that_month(answerer, corpus) -> None:
+    answer = answerer.answer("what happened in October 2016?")
+    assert answer.kind == "year" and answer.month == 10
+    events = [e for c in answer.suggestions for e in c.dates if e.year == 2016]
+    assert events and all(e.month == 10 for e in events)
+    assert "October 2016" in Renderer(corpus).reply(answer).text
+
+
+def test_an_organisation_narrows_the_years_list(answerer) -> None:
+    answer = answerer.answer("what did the UN do in 2019?")
+    assert answer.kind == "year" and answer.suggestions
+    assert all("un" in c.orgs for c in answer.suggestions)
+
+
+def test_a_year_without_events_is_no_card_and_says_which_years_have_some(answerer) -> None:
+    answer = answerer.answer("what happened in 2011?")
+    assert answer.kind == "none" and answer.card is None
+    assert "Years I have events for" in Renderer(answerer.corpus).reply(answer).text
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("kosovoforce", "nato-osce-kfor"),  # run together
+        ("unmik1244", "nato-osce-mission-in-kosovo"),  # letters and digits run together
+        ("k for", "nato-osce-kfor"),  # split
+        ("K-FOR", "nato-osce-kfor"),
+    ],
+)
+def test_words_run_together_or_split_are_read_against_the_cards(answerer, query, card) -> None:
+    assert card_of(answerer, query) == card
+
+
+def _tiny_corpus(thesaurus: tuple[tuple[str, ...], ...] = (), questions: tuple[str, ...] = ()):
+    source = Source("s", "Doc", "Pub", "https://example.org/doc")
+
+    def card(cid: str, title: str, summary: str, **kw) -> Card:
+        return Card(cid, title, summary, "s", "x", ("osce",), (), (), **kw)
+
+    cards = (
+        card("thb", "Trafficking in human beings", "Work against trafficking in human beings."),
+        card(
+            "salw", "Small arms and light weapons", "Stockpiles of small arms.", questions=questions
+        ),
+        card("climate", "Climate and security", "Climate change as a security risk."),
+    )
+    return Corpus(cards, {"s": source}, thesaurus=thesaurus)
+
+
+def test_thesaurus_phrases_find_the_cards_term() -> None:
+    plain = Matcher(_tiny_corpus())
+    assert plain.match("people smuggling").card is None
+    groups = (("trafficking in human beings", "people smuggling", "human smuggling"),)
+    found = Matcher(_tiny_corpus(thesaurus=groups)).match("people smuggling")
+    assert found.card is not None and found.card.id == "thb"
+
+
+def test_thesaurus_words_find_the_cards_term() -> None:
+    groups = (("small arms", "guns", "firearms"), ("climate change", "global warming"))
+    matcher = Matcher(_tiny_corpus(thesaurus=groups))
+    assert matcher.match("guns").card.id == "salw"
+    assert matcher.match("global warming").card.id == "climate"
+
+
+def test_a_cards_questions_are_matched_as_phrases() -> None:
+    asked = "who keeps an eye on the stockpiles of rifles"
+    assert Matcher(_tiny_corpus()).match(asked).card is None
+    matcher = Matcher(_tiny_corpus(questions=(asked, "rifle depots", "ammunition stores")))
+    assert matcher.match("who keeps an eye on rifle stockpiles?").card.id == "salw"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "UNSCR 2250 youth peace and security",  # a resolution no card has
+        "who is the current OSCE secretary general?",  # the present, not the record
+        "when is the next NATO summit?",
+        "what is the EU doing on this",  # a word a card mentions only in passing
+    ],
+)
+def test_out_of_scope_questions_never_get_a_confident_card(answerer, query) -> None:
+    assert answerer.answer(query).card is None
+
+
+def test_a_subject_mentioned_only_in_passing_is_not_the_answer() -> None:
+    source = Source("s", "Doc", "Pub", "https://example.org/doc")
+    card = Card(
+        "a", "Border platform", "Endorsed with the EU and others.", "s", "x", ("osce",), (), ()
+    )
+    assert Matcher(Corpus((card,), {"s": source})).match("the EU").card is None
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [("subscrbe 9:00", "subscribe 9:00"), ("unsubcribe", "unsubscribe"),
+     ("subscibe", "subscribe"), ("tody", None), ("subsidiarity", None)],
+)  # fmt: skip
+def test_a_subcommand_typo_asks_did_you_mean(answerer, text, meant) -> None:
+    cmd = answerer.command(text)
+    if meant is None:
+        assert cmd.action == "answer"
+    else:
+        assert cmd.action == "did_you_mean" and cmd.meant == meant
