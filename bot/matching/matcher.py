@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ DATE_WORDS = frozenset(
 # Words asking about the present or the future: the cards are a record of the sources, so
 # such a question never gets a confident card, only suggestions.
 RECENCY_WORDS = frozenset(
-    "current currently now nowadays today todays next upcoming latest tomorrow".split()
+    "current currently now nowadays today todays next upcoming tomorrow".split()
 )
 
 CARD_AT = 0.5  # a score from which one card may be answered
@@ -81,6 +82,8 @@ MAX_SCORED = 300
 FUZZY_LIMIT = 4
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 MatchKind = Literal["card", "suggestions", "none", "year"]
 
@@ -407,6 +410,8 @@ class Matcher:
         """The query's units (words and thesaurus phrases, filler dropped) and its raw tokens."""
         idx = self.index
         toks = self._joined(tokens(text))
+        # words written in capitals ("EU", "WTO") are names: unknown, they mean another subject
+        acronyms = {w.casefold() for w in _ACRONYM.findall(text)}
         units: list[_Unit] = []
         i = 0
         while i < len(toks):
@@ -439,7 +444,7 @@ class Matcher:
                     units.extend(_Unit(p, self.expand(p)) for p in parts)
                     continue
             expansion = self.expand(tok)
-            identifier = not expansion and (any(c.isdigit() for c in tok) or len(tok) <= 3)
+            identifier = not expansion and (any(c.isdigit() for c in tok) or tok in acronyms)
             units.append(_Unit(tok, expansion, identifier))
         return units, toks
 
