@@ -78,7 +78,8 @@ MAX_SUGGESTIONS = 5
 RARE_MIN_POSTINGS = 50  # below this corpus size every word is "rare": all cards are scored
 MAX_POSTINGS = 20_000
 FULL_SCAN_VOCAB = 20_000  # up to this many distinct words, typos are looked up in all of them
-MAX_SCORED = 300
+PRE_SHARE = 0.5
+MAX_SCORED = 40  # pre-ranked by the query's words; the full score only for these
 FUZZY_LIMIT = 4
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
@@ -174,6 +175,7 @@ class Index:
     stems: dict[str, tuple[str, ...]]  # stem -> corpus words with that stem
     # (first letter, length) and (last letter, length) -> words; large vocabularies only
     blocks: dict[tuple[str, int], tuple[str, ...]]
+    by_length: dict[int, tuple[str, ...]]  # small vocabularies: length -> words
     concept_of_stem: dict[str, tuple[str, ...]]  # stem of a one-word member -> concept terms
     concept_phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first token -> phrases
     orgs: tuple[frozenset[str], ...]
@@ -276,9 +278,12 @@ def build_index(corpus: Corpus) -> Index:
     stems: dict[str, list[str]] = defaultdict(list)
     blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
     large = len(words_only) > FULL_SCAN_VOCAB
+    by_length: dict[int, list[str]] = defaultdict(list)
     for word in words_only:
         stems[stem(word)].append(word)
-        if large:
+        if not large:
+            by_length[len(word)].append(word)
+        else:
             blocks[(word[0], len(word))].append(word)
             blocks[(f"${word[-1]}", len(word))].append(word)
     return Index(
@@ -292,6 +297,7 @@ def build_index(corpus: Corpus) -> Index:
         by_year={y: tuple(ids) for y, ids in by_year.items()},
         stems={k: tuple(v) for k, v in stems.items()},
         blocks={k: tuple(v) for k, v in blocks.items()},
+        by_length={k: tuple(v) for k, v in by_length.items()},
         concept_of_stem={
             k: tuple(c for c in v if c in postings)
             for k, v in by_stem.items()
@@ -351,22 +357,22 @@ class Matcher:
                     break
         return found
 
-    def _expand_loosely(self, word: str) -> bool:
-        """Whether a typo look-up finds a single word close enough to stand for `word`."""
-        return bool(
-            process.extractOne(word, self._fuzzy_pool(word), scorer=fuzz.ratio, score_cutoff=85)
-        )
-
     def _fuzzy_pool(self, word: str) -> Sequence[str]:
-        """Words a typo of `word` may be: all of them, or for a large vocabulary those with the
-        same first letter or the same last letter and a length within two (blocking, as record
-        linkage does), so a typo in either end of a word is still found."""
-        if not self.index.blocks:
-            return self.index.vocab
+        """Words a typo of `word` may be. Only lengths that can reach the similarity cut-off
+        are looked at (ratio >= 80% needs lengths within half of each other); for a large
+        vocabulary only those with the same first or the same last letter (blocking, as
+        record linkage does), so a typo at either end of a word is still found."""
+        idx = self.index
+        reach = max(2, len(word) // 2)
+        lengths = range(max(1, len(word) - reach), len(word) + reach + 1)
         pool: list[str] = []
-        for length in range(len(word) - 2, len(word) + 3):
-            pool.extend(self.index.blocks.get((word[0], length), ()))
-            pool.extend(self.index.blocks.get((f"${word[-1]}", length), ()))
+        if not idx.blocks:
+            for length in lengths:
+                pool.extend(idx.by_length.get(length, ()))
+            return pool
+        for length in lengths:
+            pool.extend(idx.blocks.get((word[0], length), ()))
+            pool.extend(idx.blocks.get((f"${word[-1]}", length), ()))
         return pool
 
     # ---- reading a query ------------------------------------------------------------------
@@ -385,17 +391,20 @@ class Matcher:
         return out
 
     def _split(self, word: str) -> list[str] | None:
-        """A word run together from two of the cards' words ("humanbeings", "vienadocument"),
-        one of them possibly misspelt; None when no split explains it."""
+        """A word run together from two of the cards' words ("humanbeings", "kosovoforce");
+        None when no split into two known words explains it."""
         if len(word) < 2 * MIN_SPLIT + 1 or word.isdigit():
             return None
-        idf = self.index.idf
         for k in range(MIN_SPLIT, len(word) - MIN_SPLIT + 1):
             left, right = word[:k], word[k:]
             if self.known(left) and self.known(right) and not is_filler(left):
                 return [left, right]
-        if self._expand_loosely(word):
-            return None  # a typo of one word explains it better than two words
+        return None
+
+    def _split_misspelt(self, word: str) -> list[str] | None:
+        """Run together with one part misspelt ("vienadocument"); tried only when no word
+        of the cards is close to the whole."""
+        idf = self.index.idf
         for k in range(MIN_SPLIT + 2, len(word) - MIN_SPLIT - 1):
             left, right = word[:k], word[k:]
             if (left in idf) != (right in idf) and len(left) >= 5 and len(right) >= 5:
@@ -438,12 +447,13 @@ class Matcher:
             i += 1
             if is_filler(tok):
                 continue
-            if not self.known(tok) and not is_year(tok):
-                parts = self._split(tok)
-                if parts:
-                    units.extend(_Unit(p, self.expand(p)) for p in parts)
-                    continue
-            expansion = self.expand(tok)
+            parts = None if self.known(tok) or is_year(tok) else self._split(tok)
+            expansion = {} if parts else self.expand(tok)
+            if not parts and not expansion and not is_year(tok):
+                parts = self._split_misspelt(tok)
+            if parts:
+                units.extend(_Unit(p, self.expand(p)) for p in parts)
+                continue
             identifier = not expansion and (any(c.isdigit() for c in tok) or tok in acronyms)
             units.append(_Unit(tok, expansion, identifier))
         return units, toks
@@ -486,9 +496,7 @@ class Matcher:
             guarded=guarded,
         )
 
-    def _dated(
-        self, units: list[_Unit], toks: list[str], orgs: set[str]
-    ) -> MatchResult | None:
+    def _dated(self, units: list[_Unit], toks: list[str], orgs: set[str]) -> MatchResult | None:
         """'anything going on in 1997?', 'what did nato do in March 2016': that year's (or
         month's) events, as `/osce 1999` lists them; None when the query asks something else."""
         years = [u for u in units if is_year(u.word)]
@@ -541,21 +549,33 @@ class Matcher:
         not the corpus size.
         """
         idx = self.index
-        weight: dict[str, float] = {}
-        for u in units:
-            for term, sim in u.expansion.items():
-                weight[term] = max(weight.get(term, 0.0), sim * idx.idf[term])
-        ordered = sorted(weight, key=lambda t: len(idx.postings[t]))
         cap = max(RARE_MIN_POSTINGS, len(idx.cards) // 20)
-        rare = [t for t in ordered if len(idx.postings[t]) <= cap] or ordered[:1]
         pre: dict[int, float] = defaultdict(float)
-        for term in rare:
-            w = weight[term]
-            for i in idx.postings[term][:MAX_POSTINGS]:
+        common: list[tuple[int, str, float]] = []
+        for u in units:
+            # each query word counts once per card: its best term there, not every variant
+            best: dict[int, float] = {}
+            for term, sim in u.expansion.items():
+                postings = idx.postings[term]
+                if len(postings) > cap:
+                    common.append((len(postings), term, sim))
+                    continue
+                w = sim * idx.idf[term]
+                for i in postings:
+                    if best.get(i, 0.0) < w:
+                        best[i] = w
+            for i, w in best.items():
                 pre[i] += w
+        if not pre and common:  # only common words: search through the least common one
+            _, term, sim = min(common)
+            for i in idx.postings[term][:MAX_POSTINGS]:
+                pre[i] += sim * idx.idf[term]
         ids = list(pre)
         if orgs:
             ids = [i for i in ids if orgs <= idx.orgs[i]] or ids
+        if ids:  # a card far behind on the query's own words cannot win on field weights
+            floor = PRE_SHARE * max(pre[i] for i in ids)
+            ids = [i for i in ids if pre[i] >= floor]
         if len(ids) > MAX_SCORED:
             ids = heapq.nlargest(MAX_SCORED, ids, key=pre.__getitem__)
         return ids
@@ -577,27 +597,35 @@ class Matcher:
             for term, sim in u.expansion.items():
                 fw = w.get(term)
                 if fw:
-                    best = max(best, sim * fw)
+                    if sim * fw > best:
+                        best = sim * fw
                     if sim > matched.get(term, 0.0):
                         matched[term] = sim
-                    subject = subject or (fw not in PASSING and term not in ORG_TERMS)
-            covered += qw * best
-            complete = complete and best > 0
-            passing += best > 0 and u.word not in ORG_TERMS
-        # two or more of the query's own words agreeing in a summary is no passing mention
-        subject = subject or passing >= 2
+                    if not subject and fw not in PASSING and term not in ORG_TERMS:
+                        subject = True
+            if best:
+                covered += qw * best
+                if u.word not in ORG_TERMS:
+                    passing += 1
+            else:
+                complete = False
         if not matched:
             return None
+        # two or more of the query's own words agreeing in a summary is no passing mention
+        subject = subject or passing >= 2
         coverage = covered / total if total else 0.0
         card_phrases = idx.phrases[i]
-        said: dict[int, float] = defaultdict(float)
+        said: dict[int, float] = {}
         for term, sim in matched.items():
             for n, f in card_phrases.by_term.get(term, ()):
-                said[n] += f * sim
+                said[n] = said.get(n, 0.0) + f * sim
         phrase = 0.0
+        phrases = card_phrases.phrases
         for n, amount in said.items():
-            p = card_phrases.phrases[n]
-            phrase = max(phrase, amount / p.weight * (0.9 if p.kind == "topic" else 1.0))
+            p = phrases[n]
+            value = amount / p.weight * (0.9 if p.kind == "topic" else 1.0)
+            if value > phrase:
+                phrase = value
         said_alias = self._alias_share(card_phrases, units, qweights, total)
         score = 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
         return Scored(idx.cards[i], score, complete, subject)

@@ -219,7 +219,11 @@ EXAMPLES = (
 
 def greeting_reply(*, thanks: bool) -> tuple[str, Blocks]:
     """Small talk gets a short, friendly answer and a few questions to try, not "no card"."""
-    lead = "You're welcome!" if thanks else "Hi! I answer questions about the OSCE's partnerships with the United Nations and NATO, each from a fact card that links its source."
+    lead = (
+        "You're welcome!"
+        if thanks
+        else "Hi! I answer questions about the OSCE's partnerships with the United Nations and NATO, each from a fact card that links its source."
+    )
     tries = "Try " + ", ".join(EXAMPLES) + ", or `/osce list` for every topic."
     return f"{lead} {tries}", _dicts([_section(f"{lead}\n{tries}")])
 
