@@ -62,10 +62,12 @@ DATE_WORDS = frozenset(
     timeline date dates spring summer autumn fall winter early late mid beginning end start
     came come out on going anything news during back then time period""".split()
 )
-# Words asking about the present or the future: the cards are a record of the sources, so
-# such a question never gets a confident card, only suggestions.
+# Words asking about the present or the future, or who holds an office (which changes): the
+# cards are a record of the sources, so such a question never gets a confident card, only
+# suggestions.
 RECENCY_WORDS = frozenset(
-    "current currently now nowadays today todays next upcoming tomorrow".split()
+    """current currently now nowadays today todays next upcoming tomorrow
+    head heads headed leads leader leaders boss chief""".split()
 )
 
 CARD_AT = 0.5  # a score from which one card may be answered
