@@ -34,6 +34,7 @@ aliases: [{id} alias]
 dates:
   - {{date: "1999-06", event: "Something happened"}}
 related: []
+reviewed: 2026-11-23
 """
 
 
@@ -74,11 +75,11 @@ def test_good_cards_load(tmp_path: Path) -> None:
 BAD = {
     # name: (file text, expected line, words in the message)
     "malformed_yaml": ("id: x\ntitle: [unclosed\nsummary: s\n", 3, "malformed YAML"),
-    "duplicate_key": (GOOD.format(id="dupkey") + "title: again\n", 13, "duplicate key 'title'"),
+    "duplicate_key": (GOOD.format(id="dupkey") + "title: again\n", 14, "duplicate key 'title'"),
     "not_a_mapping": ("- just\n- a list\n", 1, "must be a YAML mapping"),
     "unknown_field": (
         GOOD.format(id="unknown-field") + "colour: blue\n",
-        13,
+        14,
         "unknown field 'colour'",
     ),
     "misspelt_field": (
