@@ -10,6 +10,7 @@ import pytest
 
 from bot.cards import text_fragment
 from bot.cards.loading import load_corpus
+from bot.cards.thesaurus import folded, load_thesaurus
 from bot.cards.validation import InvalidCards
 
 SOURCES = """\
@@ -259,3 +260,107 @@ def test_entry_points_refuse_invalid_cards_listing_every_problem(
     assert run.returncode == 1, run.stderr
     assert "cards/one.yaml:11:" in run.stderr and "cards/two.yaml:7:" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_aliases_and_questions_collide_under_the_matchers_folding(tmp_path: Path) -> None:
+    one = GOOD.format(id="one").replace("[one alias]", '["Priština"]')
+    two = GOOD.format(id="two").replace("[two alias]", '["Pristina"]')
+    three = GOOD.format(id="three") + (
+        'questions: ["what about the one-alias?", "three three three", "a third question"]\n'
+    )
+    four = GOOD.format(id="four").replace("[four alias]", '["What about the one alias"]')
+    facts = write_facts(
+        tmp_path,
+        {"one.yaml": one, "two.yaml": two, "three.yaml": three, "four.yaml": four},
+    )
+    problems = problems_of(facts)
+    assert any(
+        "two.yaml:9: alias 'Pristina' is also on card 'one' as alias 'Priština'" in p
+        for p in problems
+    ), problems
+    assert any(
+        "three.yaml:14: question 'what about the one-alias?' is also on card 'four'" in p
+        for p in problems
+    ), problems
+    assert len(problems) == 2, problems
+
+
+def test_drafts_are_validated_but_never_served(tmp_path: Path) -> None:
+    draft = GOOD.format(id="draft").replace("[draft alias]", "[kestrel]") + "status: draft\n"
+    friend = GOOD.format(id="friend").replace("related: []", "related: [draft]")
+    facts = write_facts(tmp_path, {"draft.yaml": draft, "friend.yaml": friend})
+    corpus = load_corpus(facts)
+    assert [c.id for c in corpus.cards] == ["friend"]
+    assert [c.id for c in corpus.drafts] == ["draft"]
+    assert corpus.get("draft") is None
+    friend_card = corpus.get("friend")
+    assert friend_card is not None and friend_card.related == ()  # no link to an unserved card
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "kestrel"],
+        env=_env(facts),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "A good card about draft" not in run.stdout
+    # a draft's problems still stop `check` (and start-up): it will be published one day
+    (facts / "cards" / "draft.yaml").write_text(draft.replace('"1999-06"', '"1999-02-30"'))
+    assert any("draft.yaml:11: '1999-02-30' is not a real date" in p for p in problems_of(facts))
+
+
+THESAURUS_BAD = """\
+# a comment line
+groups:
+  - [things, stuff]
+  - [lonely]
+  - [alias, alias]
+  - [co-operation, co operation]
+  - [Vienna, wien]
+  - [zebra, okapi]
+  - not a list
+"""
+
+
+def test_thesaurus_problems_name_their_line(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, {"one.yaml": GOOD.format(id="one")})
+    (facts / "thesaurus.yaml").write_text(THESAURUS_BAD)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        env=_env(facts),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    expected = [
+        "facts/thesaurus.yaml:4: group 2 needs at least two different members",
+        "facts/thesaurus.yaml:5: 'alias' repeats 'alias' (line 5) once folded; keep one",
+        "facts/thesaurus.yaml:5: group 3 needs at least two different members",
+        "facts/thesaurus.yaml:6: 'co operation' repeats 'co-operation' (line 6) once folded; keep one",
+        "facts/thesaurus.yaml:6: group 4 needs at least two different members",
+        "facts/thesaurus.yaml:7: 'Vienna' must be lower case",
+        "facts/thesaurus.yaml:9: group 7 must be a list like [word, other word]",
+        "facts/thesaurus.yaml:7: no card uses any of Vienna, wien: the group can never match; drop it or add the word to a card",
+        "facts/thesaurus.yaml:8: no card uses any of zebra, okapi: the group can never match; drop it or add the word to a card",
+    ]
+    assert lines == expected, run.stdout
+
+
+def test_the_thesaurus_rides_on_the_corpus(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, {"one.yaml": GOOD.format(id="one")})
+    (facts / "thesaurus.yaml").write_text("groups:\n  - [things, stuff, Ding-Dong]\n")
+    with pytest.raises(InvalidCards, match="must be lower case"):
+        load_corpus(facts)
+    (facts / "thesaurus.yaml").write_text("groups:\n  - [things, stuff, ding-dong]\n")
+    corpus = load_corpus(facts)
+    assert corpus.thesaurus.groups == (("things", "stuff", "ding-dong"),)
+    assert folded(corpus.thesaurus) == (("things", "stuff", "ding dong"),)
+    assert load_thesaurus(facts) == corpus.thesaurus
+
+
+def test_the_real_thesaurus_is_valid_and_used() -> None:
+    corpus = load_corpus()
+    assert len(corpus.thesaurus.groups) > 50
+    assert all(len(g) >= 2 for g in corpus.thesaurus.groups)

@@ -33,6 +33,7 @@ class ThesaurusFile:
     thesaurus: Thesaurus
     path: str
     lines: Lines
+    positions: tuple[int, ...] = ()  # each group's index in the file's `groups:` list
 
 
 def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, list[Problem]]:
@@ -58,6 +59,7 @@ def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, l
         if key != "groups":
             report((key,), f"unknown field '{key}' (allowed: groups)")
     groups: list[tuple[str, ...]] = []
+    positions: list[int] = []
     first_seen: dict[str, tuple[int, str]] = {}  # folded member -> (line, as written)
     for g, group in enumerate(doc["groups"]):
         if not isinstance(group, list):
@@ -81,7 +83,9 @@ def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, l
         if len(members) < 2:
             report(("groups", g), f"group {g + 1} needs at least two different members")
         groups.append(tuple(members))
-    return ThesaurusFile(Thesaurus(tuple(groups)), shown, lines), problems
+        positions.append(g)
+    thesaurus = Thesaurus(tuple(groups))
+    return ThesaurusFile(thesaurus, shown, lines, tuple(positions)), problems
 
 
 def _card_texts(card: Card) -> Iterable[str]:
@@ -99,7 +103,9 @@ def check_usage(file: ThesaurusFile, cards: Iterable[Card]) -> list[Problem]:
     """Each group needs a member some card uses as a word or whole phrase, or it never matches."""
     texts = [f" {fold(t)} " for card in cards for t in _card_texts(card)]
     problems = []
-    for g, group in enumerate(file.thesaurus.groups):
+    for g, group in zip(file.positions, file.thesaurus.groups, strict=True):
+        if len(group) < 2:
+            continue  # already reported as too small
         if not any(f" {fold(m)} " in text for m in group for text in texts):
             problems.append(
                 Problem(

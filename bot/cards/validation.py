@@ -97,8 +97,10 @@ def card_from_doc(
     Cross-card checks (ids, aliases, related) come later, in `cross_check`.
     """
     report = _Reporter(path, lines)
+    flagged = set()  # paths the schema already faulted: one problem per mistake
     for found in schema.problems(doc):
         report(found.path, found.message)
+        flagged.add(found.path)
     if not isinstance(doc, dict):
         return None, report.problems
 
@@ -107,9 +109,9 @@ def card_from_doc(
         known = ", ".join(sorted(sources)) or "none"
         report(("source",), f"unknown source {source!r} (known: {known})")
     reviewed = _text(doc, "reviewed")
-    if ISO_DATE.match(reviewed) and (normalise_date(reviewed) is None):
+    if ("reviewed",) not in flagged and reviewed and normalise_date(reviewed) is None:
         report(("reviewed",), f"{reviewed!r} is not a real date (use YYYY-MM-DD)")
-    dates = _dates(doc, report)
+    dates = _dates(doc, report, flagged)
 
     card_id = _text(doc, "id")
     if not card_id:
@@ -137,7 +139,7 @@ def card_from_doc(
     return card, report.problems
 
 
-def _dates(doc: Mapping, report: _Reporter) -> tuple[DateEvent, ...]:
+def _dates(doc: Mapping, report: _Reporter, flagged: set) -> tuple[DateEvent, ...]:
     """The dated events; the schema checked their shape, here only that each date is real.
 
     The schema's pattern admits 1999-02-30; a calendar does not.
@@ -149,7 +151,7 @@ def _dates(doc: Mapping, report: _Reporter) -> tuple[DateEvent, ...]:
             continue
         raw, event = item.get("date"), item.get("event")
         date = normalise_date(raw) if isinstance(raw, str) else None
-        if isinstance(raw, str) and ISO_DATE.match(raw) and date is None:
+        if isinstance(raw, str) and date is None and ("dates", i, "date") not in flagged:
             report(
                 ("dates", i, "date"),
                 f"{raw!r} is not a real date (use YYYY, YYYY-MM or YYYY-MM-DD)",
