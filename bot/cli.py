@@ -13,12 +13,20 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings
 
+STALE_DAYS = 180  # `check --stale` without a number: every card looked at twice a year
+
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--sources",
         metavar="DIR",
         help="folder of source documents (like shared/seeds): check anchors and coverage",
+    )
+    check.add_argument(
+        "--stale",
+        metavar="DAYS",
+        nargs="?",
+        const=STALE_DAYS,
+        type=_days,
+        help="list cards not reviewed in DAYS days (default 180); exit 1 if any",
+    )
+    check.add_argument(
+        "--today",
+        type=_date,
+        help="YYYY-MM-DD to measure --stale from (default: today)",
     )
 
     serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
@@ -86,7 +107,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "check":
         from bot.cards.checking import run_check
 
-        return run_check(settings.facts_dir, args.sources)
+        return run_check(settings.facts_dir, args.sources, stale=args.stale, today=args.today)
     if command == "serve":
         from bot.slack.server import run_http
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cards import text_fragment
+from bot.cards.checking import run_check
 from bot.cards.loading import load_corpus
 from bot.cards.thesaurus import folded, load_thesaurus
 from bot.cards.validation import InvalidCards
@@ -364,3 +366,54 @@ def test_the_real_thesaurus_is_valid_and_used() -> None:
     corpus = load_corpus()
     assert len(corpus.thesaurus.groups) > 50
     assert all(len(g) >= 2 for g in corpus.thesaurus.groups)
+
+
+def test_stale_lists_cards_not_reviewed_in_days_at_their_reviewed_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = GOOD.format(id="old").replace("reviewed: 2026-11-23", "reviewed: 2026-01-10")
+    fresh = GOOD.format(id="fresh")
+    draft = old.replace("id: old", "id: draft").replace("[old alias]", "[draft alias]")
+    facts = write_facts(
+        tmp_path,
+        {"old.yaml": old, "fresh.yaml": fresh, "draft.yaml": draft + "status: draft\n"},
+    )
+    today = dt.date(2026, 11, 30)
+    assert run_check(facts, None, stale=180, today=today) == 1
+    out = capsys.readouterr().out.splitlines()
+    stale = [line for line in out if "last reviewed" in line]
+    assert len(stale) == 1, out  # the fresh card is not stale, the draft is not served
+    assert stale[0].endswith(
+        "cards/old.yaml:13: last reviewed 2026-01-10, 324 days ago (limit 180): check the card against its source, then set reviewed to that day"
+    )
+    assert run_check(facts, None, stale=400, today=today) == 0
+    assert "every card reviewed in the last 400 days" in capsys.readouterr().out
+    assert run_check(facts, None, stale=180, today=dt.date(2026, 11, 1)) == 1
+    assert "fresh.yaml:13: reviewed 2026-11-23 is after today (2026-11-01)" in (
+        capsys.readouterr().out
+    )
+
+
+def test_check_stale_command_defaults_to_180_days(tmp_path: Path) -> None:
+    old = GOOD.format(id="old").replace("reviewed: 2026-11-23", "reviewed: 2026-05-01")
+    facts = write_facts(tmp_path, {"old.yaml": old})
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "check", *args],
+            env=_env(facts),
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+
+    assert check("--stale", "--today", "2026-10-28").returncode == 0  # 180 days exactly
+    late = check("--stale", "--today", "2026-10-29")
+    assert late.returncode == 1
+    assert "facts/cards/old.yaml:13: last reviewed 2026-05-01, 181 days ago (limit 180)" in (
+        late.stdout
+    )
+    assert "1 card(s) not reviewed in 180 days" in late.stderr
+    assert check("--today", "2026-10-29").returncode == 0  # without --stale, age is no error
+    bad = check("--stale", "soon")
+    assert bad.returncode == 2 and "not a number of days: 'soon'" in bad.stderr

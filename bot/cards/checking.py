@@ -6,6 +6,7 @@ passage of at least one card (its anchor or one of its passages), or `check` fai
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,33 @@ def check_sources(corpus: Corpus, sources_dir: Path) -> tuple[list[Problem], lis
     return problems, report
 
 
-def run_check(facts_dir: Path, sources: str | None) -> int:
+def stale_cards(corpus: Corpus, days: int, today: dt.date) -> list[Problem]:
+    """Published cards nobody has checked against their source for more than `days` days.
+
+    `today` is a parameter, not the clock, so a curator can ask what will be stale by a
+    date and tests need not patch time. Drafts are not served, so they cannot be stale.
+    """
+    problems = []
+    for card in corpus.cards:
+        reviewed = dt.date.fromisoformat(card.reviewed)
+        age = (today - reviewed).days
+        if age > days:
+            message = f"last reviewed {card.reviewed}, {age} days ago (limit {days}): check the card against its source, then set reviewed to that day"
+        elif age < 0:
+            message = f"reviewed {card.reviewed} is after today ({today.isoformat()}): a review date is a day that has happened"
+        else:
+            continue
+        problems.append(Problem(card.path, _field_line(card, ("reviewed",)), message))
+    return problems
+
+
+def run_check(
+    facts_dir: Path,
+    sources: str | None,
+    *,
+    stale: int | None = None,
+    today: dt.date | None = None,
+) -> int:
     try:
         corpus = load_corpus(facts_dir)
     except InvalidCards as exc:
@@ -137,9 +164,20 @@ def run_check(facts_dir: Path, sources: str | None) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"{len(corpus.cards)} cards, {len(corpus.sources)} sources: valid")
+    drafts = f" (and {len(corpus.drafts)} draft(s), not served)" if corpus.drafts else ""
+    print(f"{len(corpus.cards)} cards{drafts}, {len(corpus.sources)} sources: valid")
+    failed = False
+    if stale is not None:
+        old = stale_cards(corpus, stale, today or dt.date.today())
+        for problem in old:
+            print(problem)
+        if old:
+            print(f"{len(old)} card(s) not reviewed in {stale} days", file=sys.stderr)
+            failed = True
+        else:
+            print(f"every card reviewed in the last {stale} days")
     if sources is None:
-        return 0
+        return 1 if failed else 0
     problems, report = check_sources(corpus, Path(sources))
     for line in report:
         print(line)
@@ -149,4 +187,4 @@ def run_check(facts_dir: Path, sources: str | None) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     print("every paragraph of every source is covered")
-    return 0
+    return 1 if failed else 0
