@@ -1,38 +1,31 @@
 """`bot check`: card validation, and with --sources, anchors and coverage of the documents.
 
 Coverage is what keeps the corpus honest: every paragraph of every source must be the
-passage of at least one card (its anchor or one of its passages), or `check` fails.
+passage of at least one card (its anchor or one of its passages), or `check` fails. Drift is
+what keeps it true over time: the registry records each paragraph's hash when the cards were
+last checked, so a fetched document's new or reworded paragraphs become the curator's to-do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.cards.loading import load_corpus
 from bot.cards.model import Card, Corpus
+from bot.cards.paragraphs import MIN_PARAGRAPH_WORDS, Paragraph, paragraphs
 from bot.cards.validation import InvalidCards, Problem
 from bot.cards.yaml_lines import YamlError, line_of, parse
 
-MIN_PARAGRAPH_WORDS = 8  # shorter lines are headings and page furniture, not facts
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    line: int
-    text: str
-
-
-def paragraphs(text: str) -> list[Paragraph]:
-    """Each line of prose (a paragraph or a bullet) long enough to state a fact."""
-    out = []
-    for n, raw in enumerate(text.splitlines(), start=1):
-        line = " ".join(raw.replace("•", " ").split())
-        if len(line.split()) >= MIN_PARAGRAPH_WORDS:
-            out.append(Paragraph(n, line))
-    return out
+__all__ = [
+    "MIN_PARAGRAPH_WORDS",
+    "Paragraph",
+    "check_sources",
+    "paragraphs",
+    "run_check",
+    "stale_cards",
+]
 
 
 def _squash(text: str) -> str:
@@ -92,8 +85,8 @@ def check_sources(corpus: Corpus, sources_dir: Path) -> tuple[list[Problem], lis
         text = path.read_text(encoding="utf-8")
         squashed = _squash(text)
         paras = paragraphs(text)
-        covered: set[int] = set()
-        for card in (c for c in corpus.cards if c.source == source_id):
+        covered: dict[int, list[str]] = {}  # paragraph line -> the published cards on it
+        for card in (c for c in (*corpus.cards, *corpus.drafts) if c.source == source_id):
             phrases = [("anchor", card.anchor)] + [
                 (("passages", i), p) for i, p in enumerate(card.passages)
             ]
@@ -118,15 +111,38 @@ def check_sources(corpus: Corpus, sources_dir: Path) -> tuple[list[Problem], lis
                             f"anchor {phrase!r} occurs {count} times in {path.name}; the link would open at the first: make it longer",
                         )
                     )
-                covered.update(p.line for p in paras if needle in _squash(p.text))
+                if card.is_draft:
+                    continue  # a draft's anchors must be right, but it answers nobody yet
+                for p in paras:
+                    if needle in _squash(p.text) and card.id not in covered.get(p.line, []):
+                        covered.setdefault(p.line, []).append(card.id)
         missing = [p for p in paras if p.line not in covered]
-        report.append(
-            f"{path.name} ({source_id}): {len(paras) - len(missing)}/{len(paras)} paragraphs covered"
-        )
-        for p in missing:
-            problems.append(
-                Problem(str(path), p.line, f"no card covers this paragraph: {p.text[:90]!r}")
-            )
+        line = f"{path.name} ({source_id}): {len(paras) - len(missing)}/{len(paras)} paragraphs covered"
+        recorded = set(corpus.sources[source_id].paragraphs)
+        if recorded:
+            now = {p.hash for p in paras}
+            line += f"; {len(now - recorded)} new or changed, {len(recorded - now)} gone or changed since recorded"
+        else:
+            line += "; no paragraph hashes recorded (`bot sources record`), so no drift check"
+        report.append(line)
+        for p in paras:
+            changed = bool(recorded) and p.hash not in recorded
+            if p.line not in covered:
+                what = (
+                    "to do: new or changed since recorded, and no card covers it"
+                    if changed
+                    else "no card covers this paragraph"
+                )
+                problems.append(Problem(str(path), p.line, f"{what}: {p.text[:90]!r}"))
+            elif changed:
+                cards = ", ".join(covered[p.line])
+                problems.append(
+                    Problem(
+                        str(path),
+                        p.line,
+                        f"changed since recorded: check {cards} against it, then `bot sources record`: {p.text[:90]!r}",
+                    )
+                )
     return problems, report
 
 

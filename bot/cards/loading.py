@@ -41,7 +41,11 @@ def _shown(path: Path) -> str:
 
 
 def load_sources(facts_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
-    path = facts_dir / "sources.yaml"
+    return load_registry(facts_dir / "sources.yaml")
+
+
+def load_registry(path: Path) -> tuple[dict[str, Source], list[Problem]]:
+    """A source registry file (facts/sources.yaml, or another for `bot sources fetch`)."""
     read = _read(path, _shown(path))
     if isinstance(read, Problem):
         return {}, [read]
