@@ -417,3 +417,11 @@ def test_check_stale_command_defaults_to_180_days(tmp_path: Path) -> None:
     assert check("--today", "2026-10-29").returncode == 0  # without --stale, age is no error
     bad = check("--stale", "soon")
     assert bad.returncode == 2 and "not a number of days: 'soon'" in bad.stderr
+
+
+def test_registry_paragraph_hashes_must_be_hashes(tmp_path: Path) -> None:
+    sources = SOURCES + '  paragraphs: ["0123456789abcdef", 42]\n'
+    facts = write_facts(tmp_path, {"one.yaml": GOOD.format(id="one")}, sources)
+    problems = problems_of(facts)
+    assert len(problems) == 1, problems
+    assert "sources.yaml:7: paragraphs must be a list of 16-hex-digit hashes" in problems[0]
