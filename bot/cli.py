@@ -13,12 +13,20 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings
 
+STALE_DAYS = 180  # `check --stale` without a number: every card looked at twice a year
+
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +49,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of source documents (like shared/seeds): check anchors and coverage",
     )
+    check.add_argument(
+        "--stale",
+        metavar="DAYS",
+        nargs="?",
+        const=STALE_DAYS,
+        type=_days,
+        help="list cards not reviewed in DAYS days (default 180); exit 1 if any",
+    )
+    check.add_argument(
+        "--today",
+        type=_date,
+        help="YYYY-MM-DD to measure --stale from (default: today)",
+    )
+
+    sources = sub.add_parser("sources", help="source drift: fetch the sources, record them")
+    sources_sub = sources.add_subparsers(dest="sources_command", required=True)
+    fetch = sources_sub.add_parser(
+        "fetch", help="download each source's main text into DIR (like shared/seeds)"
+    )
+    fetch.add_argument("--out", metavar="DIR", required=True, help="folder to write")
+    fetch.add_argument("--registry", metavar="FILE", help="default: facts/sources.yaml")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds per source (30)")
+    fetch.add_argument(
+        "--max-bytes", type=int, default=5_000_000, help="size cap per page (5000000)"
+    )
+    fetch.add_argument("--max-redirects", type=int, default=5, help="redirects followed (5)")
+    record = sources_sub.add_parser(
+        "record", help="write DIR's paragraph hashes into the registry (after checking cards)"
+    )
+    record.add_argument("dir", metavar="DIR", help="folder of documents, e.g. a fetch's --out")
+    record.add_argument("--registry", metavar="FILE", help="default: facts/sources.yaml")
 
     serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
     serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
@@ -86,7 +125,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "check":
         from bot.cards.checking import run_check
 
-        return run_check(settings.facts_dir, args.sources)
+        return run_check(settings.facts_dir, args.sources, stale=args.stale, today=args.today)
+    if command == "sources":
+        return _run_sources(args, settings)
     if command == "serve":
         from bot.slack.server import run_http
 
@@ -114,6 +155,20 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_post_today(settings, args.date)
     raise AssertionError(command)
+
+
+def _run_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    registry = Path(args.registry) if args.registry else settings.facts_dir / "sources.yaml"
+    if args.sources_command == "fetch":
+        from bot.sources.fetch import Limits, run_fetch
+
+        limits = Limits(args.timeout, args.max_bytes, args.max_redirects)
+        return run_fetch(registry, Path(args.out), limits=limits)
+    from bot.sources.record import run_record
+
+    return run_record(registry, Path(args.dir))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.cards import text_fragment
+from bot.cards.checking import run_check
 from bot.cards.loading import load_corpus
+from bot.cards.thesaurus import folded, load_thesaurus
 from bot.cards.validation import InvalidCards
 
 SOURCES = """\
@@ -34,6 +37,7 @@ aliases: [{id} alias]
 dates:
   - {{date: "1999-06", event: "Something happened"}}
 related: []
+reviewed: 2026-11-23
 """
 
 
@@ -74,11 +78,11 @@ def test_good_cards_load(tmp_path: Path) -> None:
 BAD = {
     # name: (file text, expected line, words in the message)
     "malformed_yaml": ("id: x\ntitle: [unclosed\nsummary: s\n", 3, "malformed YAML"),
-    "duplicate_key": (GOOD.format(id="dupkey") + "title: again\n", 13, "duplicate key 'title'"),
+    "duplicate_key": (GOOD.format(id="dupkey") + "title: again\n", 14, "duplicate key 'title'"),
     "not_a_mapping": ("- just\n- a list\n", 1, "must be a YAML mapping"),
     "unknown_field": (
         GOOD.format(id="unknown-field") + "colour: blue\n",
-        13,
+        14,
         "unknown field 'colour'",
     ),
     "misspelt_field": (
@@ -258,3 +262,166 @@ def test_entry_points_refuse_invalid_cards_listing_every_problem(
     assert run.returncode == 1, run.stderr
     assert "cards/one.yaml:11:" in run.stderr and "cards/two.yaml:7:" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_aliases_and_questions_collide_under_the_matchers_folding(tmp_path: Path) -> None:
+    one = GOOD.format(id="one").replace("[one alias]", '["Priština"]')
+    two = GOOD.format(id="two").replace("[two alias]", '["Pristina"]')
+    three = GOOD.format(id="three") + (
+        'questions: ["what about the one-alias?", "three three three", "a third question"]\n'
+    )
+    four = GOOD.format(id="four").replace("[four alias]", '["What about the one alias"]')
+    facts = write_facts(
+        tmp_path,
+        {"one.yaml": one, "two.yaml": two, "three.yaml": three, "four.yaml": four},
+    )
+    problems = problems_of(facts)
+    assert any(
+        "two.yaml:9: alias 'Pristina' is also on card 'one' as alias 'Priština'" in p
+        for p in problems
+    ), problems
+    assert any(
+        "three.yaml:14: question 'what about the one-alias?' is also on card 'four'" in p
+        for p in problems
+    ), problems
+    assert len(problems) == 2, problems
+
+
+def test_drafts_are_validated_but_never_served(tmp_path: Path) -> None:
+    draft = GOOD.format(id="draft").replace("[draft alias]", "[kestrel]") + "status: draft\n"
+    friend = GOOD.format(id="friend").replace("related: []", "related: [draft]")
+    facts = write_facts(tmp_path, {"draft.yaml": draft, "friend.yaml": friend})
+    corpus = load_corpus(facts)
+    assert [c.id for c in corpus.cards] == ["friend"]
+    assert [c.id for c in corpus.drafts] == ["draft"]
+    assert corpus.get("draft") is None
+    friend_card = corpus.get("friend")
+    assert friend_card is not None and friend_card.related == ()  # no link to an unserved card
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "kestrel"],
+        env=_env(facts),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "A good card about draft" not in run.stdout
+    # a draft's problems still stop `check` (and start-up): it will be published one day
+    (facts / "cards" / "draft.yaml").write_text(draft.replace('"1999-06"', '"1999-02-30"'))
+    assert any("draft.yaml:11: '1999-02-30' is not a real date" in p for p in problems_of(facts))
+
+
+THESAURUS_BAD = """\
+# a comment line
+groups:
+  - [things, stuff]
+  - [lonely]
+  - [alias, alias]
+  - [co-operation, co operation]
+  - [Vienna, wien]
+  - [zebra, okapi]
+  - not a list
+"""
+
+
+def test_thesaurus_problems_name_their_line(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, {"one.yaml": GOOD.format(id="one")})
+    (facts / "thesaurus.yaml").write_text(THESAURUS_BAD)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        env=_env(facts),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    expected = [
+        "facts/thesaurus.yaml:4: group 2 needs at least two different members",
+        "facts/thesaurus.yaml:5: 'alias' repeats 'alias' (line 5) once folded; keep one",
+        "facts/thesaurus.yaml:5: group 3 needs at least two different members",
+        "facts/thesaurus.yaml:6: 'co operation' repeats 'co-operation' (line 6) once folded; keep one",
+        "facts/thesaurus.yaml:6: group 4 needs at least two different members",
+        "facts/thesaurus.yaml:7: 'Vienna' must be lower case",
+        "facts/thesaurus.yaml:9: group 7 must be a list like [word, other word]",
+        "facts/thesaurus.yaml:7: no card uses any of Vienna, wien: the group can never match; drop it or add the word to a card",
+        "facts/thesaurus.yaml:8: no card uses any of zebra, okapi: the group can never match; drop it or add the word to a card",
+    ]
+    assert lines == expected, run.stdout
+
+
+def test_the_thesaurus_rides_on_the_corpus(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, {"one.yaml": GOOD.format(id="one")})
+    (facts / "thesaurus.yaml").write_text("groups:\n  - [things, stuff, Ding-Dong]\n")
+    with pytest.raises(InvalidCards, match="must be lower case"):
+        load_corpus(facts)
+    (facts / "thesaurus.yaml").write_text("groups:\n  - [things, stuff, ding-dong]\n")
+    corpus = load_corpus(facts)
+    assert corpus.thesaurus.groups == (("things", "stuff", "ding-dong"),)
+    assert folded(corpus.thesaurus) == (("things", "stuff", "ding dong"),)
+    assert load_thesaurus(facts) == corpus.thesaurus
+
+
+def test_the_real_thesaurus_is_valid_and_used() -> None:
+    corpus = load_corpus()
+    assert len(corpus.thesaurus.groups) > 50
+    assert all(len(g) >= 2 for g in corpus.thesaurus.groups)
+
+
+def test_stale_lists_cards_not_reviewed_in_days_at_their_reviewed_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = GOOD.format(id="old").replace("reviewed: 2026-11-23", "reviewed: 2026-01-10")
+    fresh = GOOD.format(id="fresh")
+    draft = old.replace("id: old", "id: draft").replace("[old alias]", "[draft alias]")
+    facts = write_facts(
+        tmp_path,
+        {"old.yaml": old, "fresh.yaml": fresh, "draft.yaml": draft + "status: draft\n"},
+    )
+    today = dt.date(2026, 11, 30)
+    assert run_check(facts, None, stale=180, today=today) == 1
+    out = capsys.readouterr().out.splitlines()
+    stale = [line for line in out if "last reviewed" in line]
+    assert len(stale) == 1, out  # the fresh card is not stale, the draft is not served
+    assert stale[0].endswith(
+        "cards/old.yaml:13: last reviewed 2026-01-10, 324 days ago (limit 180): check the card against its source, then set reviewed to that day"
+    )
+    assert run_check(facts, None, stale=400, today=today) == 0
+    assert "every card reviewed in the last 400 days" in capsys.readouterr().out
+    assert run_check(facts, None, stale=180, today=dt.date(2026, 11, 1)) == 1
+    assert "fresh.yaml:13: reviewed 2026-11-23 is after today (2026-11-01)" in (
+        capsys.readouterr().out
+    )
+
+
+def test_check_stale_command_defaults_to_180_days(tmp_path: Path) -> None:
+    old = GOOD.format(id="old").replace("reviewed: 2026-11-23", "reviewed: 2026-05-01")
+    facts = write_facts(tmp_path, {"old.yaml": old})
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "check", *args],
+            env=_env(facts),
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+
+    assert check("--stale", "--today", "2026-10-28").returncode == 0  # 180 days exactly
+    late = check("--stale", "--today", "2026-10-29")
+    assert late.returncode == 1
+    assert "facts/cards/old.yaml:13: last reviewed 2026-05-01, 181 days ago (limit 180)" in (
+        late.stdout
+    )
+    assert "1 card(s) not reviewed in 180 days" in late.stderr
+    assert check("--today", "2026-10-29").returncode == 0  # without --stale, age is no error
+    bad = check("--stale", "soon")
+    assert bad.returncode == 2 and "not a number of days: 'soon'" in bad.stderr
+
+
+def test_registry_paragraph_hashes_must_be_hashes(tmp_path: Path) -> None:
+    sources = SOURCES + '  paragraphs: ["0123456789abcdef", 42]\n'
+    facts = write_facts(tmp_path, {"one.yaml": GOOD.format(id="one")}, sources)
+    problems = problems_of(facts)
+    assert len(problems) == 1, problems
+    assert "sources.yaml:7: paragraphs must be a list of 16-hex-digit hashes" in problems[0]

@@ -176,7 +176,7 @@ def test_spelling_and_word_families_meet_through_the_thesaurus(
 ) -> None:
     """What stemming leaves apart, a thesaurus group of facts/thesaurus.yaml joins."""
     expanded = answerer.matcher.expand(query)
-    groups = [g for g in answerer.corpus.thesaurus if any(card_word in m for m in g)]
+    groups = [g for g in answerer.corpus.thesaurus.groups if any(card_word in m for m in g)]
     assert groups, f"no thesaurus group has {card_word!r}"
     assert any(term.startswith("§") for term in expanded), expanded
 

@@ -31,6 +31,7 @@ id: vienna-liaison-office
 title: "UN liaison office in Vienna"
 summary: "The UN opened a liaison office in Vienna to work with the OSCE day to day."
 source: un-dppa-osce
+reviewed: 2026-11-23
 anchor: "liaison office"
 orgs:
   - un

@@ -8,6 +8,7 @@ import pytest
 
 from bot.answers import Answerer
 from bot.cards import Card, Corpus, Source
+from bot.cards.model import Thesaurus
 from bot.matching import Matcher
 from bot.slack.blocks import Renderer
 
@@ -102,7 +103,7 @@ def _tiny_corpus(thesaurus: tuple[tuple[str, ...], ...] = (), questions: tuple[s
         ),
         card("climate", "Climate and security", "Climate change as a security risk."),
     )
-    return Corpus(cards, {"s": source}, thesaurus=thesaurus)
+    return Corpus(cards, {"s": source}, thesaurus=Thesaurus(thesaurus))
 
 
 def test_thesaurus_phrases_find_the_cards_term() -> None:

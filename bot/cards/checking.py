@@ -1,37 +1,31 @@
 """`bot check`: card validation, and with --sources, anchors and coverage of the documents.
 
 Coverage is what keeps the corpus honest: every paragraph of every source must be the
-passage of at least one card (its anchor or one of its passages), or `check` fails.
+passage of at least one card (its anchor or one of its passages), or `check` fails. Drift is
+what keeps it true over time: the registry records each paragraph's hash when the cards were
+last checked, so a fetched document's new or reworded paragraphs become the curator's to-do.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.cards.loading import load_corpus
 from bot.cards.model import Card, Corpus
+from bot.cards.paragraphs import MIN_PARAGRAPH_WORDS, Paragraph, paragraphs
 from bot.cards.validation import InvalidCards, Problem
 from bot.cards.yaml_lines import YamlError, line_of, parse
 
-MIN_PARAGRAPH_WORDS = 8  # shorter lines are headings and page furniture, not facts
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    line: int
-    text: str
-
-
-def paragraphs(text: str) -> list[Paragraph]:
-    """Each line of prose (a paragraph or a bullet) long enough to state a fact."""
-    out = []
-    for n, raw in enumerate(text.splitlines(), start=1):
-        line = " ".join(raw.replace("•", " ").split())
-        if len(line.split()) >= MIN_PARAGRAPH_WORDS:
-            out.append(Paragraph(n, line))
-    return out
+__all__ = [
+    "MIN_PARAGRAPH_WORDS",
+    "Paragraph",
+    "check_sources",
+    "paragraphs",
+    "run_check",
+    "stale_cards",
+]
 
 
 def _squash(text: str) -> str:
@@ -91,8 +85,8 @@ def check_sources(corpus: Corpus, sources_dir: Path) -> tuple[list[Problem], lis
         text = path.read_text(encoding="utf-8")
         squashed = _squash(text)
         paras = paragraphs(text)
-        covered: set[int] = set()
-        for card in (c for c in corpus.cards if c.source == source_id):
+        covered: dict[int, list[str]] = {}  # paragraph line -> the published cards on it
+        for card in (c for c in (*corpus.cards, *corpus.drafts) if c.source == source_id):
             phrases = [("anchor", card.anchor)] + [
                 (("passages", i), p) for i, p in enumerate(card.passages)
             ]
@@ -117,19 +111,68 @@ def check_sources(corpus: Corpus, sources_dir: Path) -> tuple[list[Problem], lis
                             f"anchor {phrase!r} occurs {count} times in {path.name}; the link would open at the first: make it longer",
                         )
                     )
-                covered.update(p.line for p in paras if needle in _squash(p.text))
+                if card.is_draft:
+                    continue  # a draft's anchors must be right, but it answers nobody yet
+                for p in paras:
+                    if needle in _squash(p.text) and card.id not in covered.get(p.line, []):
+                        covered.setdefault(p.line, []).append(card.id)
         missing = [p for p in paras if p.line not in covered]
-        report.append(
-            f"{path.name} ({source_id}): {len(paras) - len(missing)}/{len(paras)} paragraphs covered"
-        )
-        for p in missing:
-            problems.append(
-                Problem(str(path), p.line, f"no card covers this paragraph: {p.text[:90]!r}")
-            )
+        line = f"{path.name} ({source_id}): {len(paras) - len(missing)}/{len(paras)} paragraphs covered"
+        recorded = set(corpus.sources[source_id].paragraphs)
+        if recorded:
+            now = {p.hash for p in paras}
+            line += f"; {len(now - recorded)} new or changed, {len(recorded - now)} gone or changed since recorded"
+        else:
+            line += "; no paragraph hashes recorded (`bot sources record`), so no drift check"
+        report.append(line)
+        for p in paras:
+            changed = bool(recorded) and p.hash not in recorded
+            if p.line not in covered:
+                what = (
+                    "to do: new or changed since recorded, and no card covers it"
+                    if changed
+                    else "no card covers this paragraph"
+                )
+                problems.append(Problem(str(path), p.line, f"{what}: {p.text[:90]!r}"))
+            elif changed:
+                cards = ", ".join(covered[p.line])
+                problems.append(
+                    Problem(
+                        str(path),
+                        p.line,
+                        f"changed since recorded: check {cards} against it, then `bot sources record`: {p.text[:90]!r}",
+                    )
+                )
     return problems, report
 
 
-def run_check(facts_dir: Path, sources: str | None) -> int:
+def stale_cards(corpus: Corpus, days: int, today: dt.date) -> list[Problem]:
+    """Published cards nobody has checked against their source for more than `days` days.
+
+    `today` is a parameter, not the clock, so a curator can ask what will be stale by a
+    date and tests need not patch time. Drafts are not served, so they cannot be stale.
+    """
+    problems = []
+    for card in corpus.cards:
+        reviewed = dt.date.fromisoformat(card.reviewed)
+        age = (today - reviewed).days
+        if age > days:
+            message = f"last reviewed {card.reviewed}, {age} days ago (limit {days}): check the card against its source, then set reviewed to that day"
+        elif age < 0:
+            message = f"reviewed {card.reviewed} is after today ({today.isoformat()}): a review date is a day that has happened"
+        else:
+            continue
+        problems.append(Problem(card.path, _field_line(card, ("reviewed",)), message))
+    return problems
+
+
+def run_check(
+    facts_dir: Path,
+    sources: str | None,
+    *,
+    stale: int | None = None,
+    today: dt.date | None = None,
+) -> int:
     try:
         corpus = load_corpus(facts_dir)
     except InvalidCards as exc:
@@ -137,9 +180,20 @@ def run_check(facts_dir: Path, sources: str | None) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"{len(corpus.cards)} cards, {len(corpus.sources)} sources: valid")
+    drafts = f" (and {len(corpus.drafts)} draft(s), not served)" if corpus.drafts else ""
+    print(f"{len(corpus.cards)} cards{drafts}, {len(corpus.sources)} sources: valid")
+    failed = False
+    if stale is not None:
+        old = stale_cards(corpus, stale, today or dt.date.today())
+        for problem in old:
+            print(problem)
+        if old:
+            print(f"{len(old)} card(s) not reviewed in {stale} days", file=sys.stderr)
+            failed = True
+        else:
+            print(f"every card reviewed in the last {stale} days")
     if sources is None:
-        return 0
+        return 1 if failed else 0
     problems, report = check_sources(corpus, Path(sources))
     for line in report:
         print(line)
@@ -149,4 +203,4 @@ def run_check(facts_dir: Path, sources: str | None) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     print("every paragraph of every source is covered")
-    return 0
+    return 1 if failed else 0

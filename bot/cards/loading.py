@@ -6,11 +6,15 @@ on cards that `check` would reject.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.cards.model import Card, Corpus, Source
+from bot.cards.model import Card, Corpus, Source, Thesaurus
+from bot.cards.schema import load_schema
+from bot.cards.thesaurus import FILE_NAME as THESAURUS_FILE
+from bot.cards.thesaurus import check_usage, read_thesaurus
 from bot.cards.validation import InvalidCards, Problem, card_from_doc, cross_check, sources_from_doc
 from bot.cards.yaml_lines import Lines, YamlError, parse
 
@@ -37,7 +41,11 @@ def _shown(path: Path) -> str:
 
 
 def load_sources(facts_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
-    path = facts_dir / "sources.yaml"
+    return load_registry(facts_dir / "sources.yaml")
+
+
+def load_registry(path: Path) -> tuple[dict[str, Source], list[Problem]]:
+    """A source registry file (facts/sources.yaml, or another for `bot sources fetch`)."""
     read = _read(path, _shown(path))
     if isinstance(read, Problem):
         return {}, [read]
@@ -45,8 +53,13 @@ def load_sources(facts_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
 
 
 def load_corpus(facts_dir: Path | str = DEFAULT_FACTS) -> Corpus:
-    """Read facts/sources.yaml and facts/cards/*.yaml; raise InvalidCards listing every problem."""
+    """Read sources, cards and thesaurus; raise InvalidCards listing every problem.
+
+    Every card is checked against facts/card.schema.json, then for what a schema cannot say.
+    Drafts are checked too but kept out of `Corpus.cards`, so they are never served.
+    """
     facts_dir = Path(facts_dir)
+    schema = load_schema()
     sources, problems = load_sources(facts_dir)
     card_dir = facts_dir / "cards"
     files = sorted(card_dir.glob("*.yaml")) + sorted(card_dir.glob("*.yml"))
@@ -61,7 +74,7 @@ def load_corpus(facts_dir: Path | str = DEFAULT_FACTS) -> Corpus:
             problems.append(read)
             unreadable.add(path.stem)
             continue
-        card, found = card_from_doc(read[0], read[1], shown, sources)
+        card, found = card_from_doc(read[0], read[1], shown, sources, schema)
         problems.extend(found)
         if card is None:
             continue
@@ -75,42 +88,29 @@ def load_corpus(facts_dir: Path | str = DEFAULT_FACTS) -> Corpus:
             )
         loaded.append((card, read[1]))
     problems.extend(cross_check(loaded, known=unreadable))
-    thesaurus = _load_thesaurus(facts_dir / "thesaurus.yaml", problems)
-    if problems:
+    cards = [c for c, _ in loaded]
+    thesaurus_file, found = read_thesaurus(facts_dir, _shown(facts_dir / THESAURUS_FILE))
+    problems.extend(found)
+    if thesaurus_file is not None:
+        problems.extend(check_usage(thesaurus_file, cards))
+    if problems or thesaurus_file is None:
         raise InvalidCards(problems)
-    return Corpus(cards=tuple(c for c, _ in loaded), sources=sources, thesaurus=thesaurus)
+    return _serving(cards, sources, thesaurus_file.thesaurus)
 
 
-def _load_thesaurus(path: Path, problems: list[Problem]) -> tuple[tuple[str, ...], ...]:
-    """facts/thesaurus.yaml: `groups:`, each a list of words or phrases that mean one thing
-    to a reader (optional: without it the matcher uses the cards' own words only)."""
-    if not path.exists():
-        return ()
-    shown = _shown(path)
-    read = _read(path, shown)
-    if isinstance(read, Problem):
-        problems.append(read)
-        return ()
-    doc, lines = read
-    groups = doc.get("groups") if isinstance(doc, dict) else None
-    if not isinstance(groups, list):
-        problems.append(Problem(shown, 1, "expected a top-level `groups:` list"))
-        return ()
-    found: list[tuple[str, ...]] = []
-    for i, group in enumerate(groups):
-        if not isinstance(group, list) or len(group) < 2:
-            problems.append(
-                Problem(shown, lines.get(("groups", i), 1), "a group lists two or more words")
-            )
-            continue
-        bad = [m for m in group if not isinstance(m, str) or not m.strip()]
-        if bad:
-            problems.append(
-                Problem(shown, lines.get(("groups", i), 1), f"not a word or phrase: {bad[0]!r}")
-            )
-            continue
-        found.append(tuple(group))
-    return tuple(found)
+def _serving(cards: list[Card], sources: dict[str, Source], thesaurus: Thesaurus) -> Corpus:
+    """Published cards answer; a published card's `related` link to a draft is dropped, so
+    nothing shown can lead to a card that is not served."""
+    drafts = tuple(c for c in cards if c.is_draft)
+    draft_ids = {c.id for c in drafts}
+    published = tuple(
+        dataclasses.replace(c, related=tuple(r for r in c.related if r not in draft_ids))
+        if draft_ids.intersection(c.related)
+        else c
+        for c in cards
+        if not c.is_draft
+    )
+    return Corpus(cards=published, sources=sources, thesaurus=thesaurus, drafts=drafts)
 
 
 def load_checked(

@@ -63,6 +63,9 @@ class Source:
     url: str
     file: str = ""
     last_updated: str | None = None
+    # sha256 (first 16 hex digits) of each paragraph when the cards were last checked against
+    # the document: `check --sources` lists paragraphs not among them (new or changed)
+    paragraphs: tuple[str, ...] = ()
 
     def display_date(self) -> str | None:
         if not self.last_updated:
@@ -91,17 +94,39 @@ class Card:
     related: tuple[str, ...] = ()
     passages: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()  # natural ways people ask for this card, matched as phrases
+    reviewed: str = ""  # YYYY-MM-DD: the day a person last checked the card against its source
+    owner: str = ""  # who keeps it true (optional)
+    status: str = "published"  # "draft": validated by `check`, never served
     path: str = ""
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    """Groups of interchangeable words or phrases (facts/thesaurus.yaml), lower case as written.
+
+    Loaded and checked by bot.cards.thesaurus; carried by the Corpus so the matcher gets it
+    with the cards it was checked against.
+    """
+
+    groups: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """All cards and their sources; the read-only world the bot answers from."""
+    """The published cards and their sources; the read-only world the bot answers from.
+
+    Drafts are validated like every card but kept apart, so nothing that answers can reach
+    them; `related` links from a published card to a draft are dropped at load.
+    """
 
     cards: tuple[Card, ...]
     sources: Mapping[str, Source]
-    # facts/thesaurus.yaml: groups of words and phrases that mean one thing to a reader
-    thesaurus: tuple[tuple[str, ...], ...] = ()
+    thesaurus: Thesaurus = Thesaurus()
+    drafts: tuple[Card, ...] = ()
     _by_id: Mapping[str, Card] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

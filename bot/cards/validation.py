@@ -7,7 +7,6 @@ an author fixing cards wants the whole list at once.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,28 +14,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.cards.model import ORGS, Card, DateEvent, Source
+from bot.cards.schema import CardSchema, did_you_mean
 from bot.cards.yaml_lines import Lines, line_of
+from bot.matching.text import fold
 
-SUMMARY_MAX = 300
-TITLE_MAX = 150
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
-REQUIRED = (
-    "id",
-    "title",
-    "summary",
-    "source",
-    "anchor",
-    "orgs",
-    "topics",
-    "aliases",
-    "dates",
-    "related",
-)
-OPTIONAL = ("passages", "questions")
 SOURCE_FIELDS = ("id", "title", "publisher", "url")
-SOURCE_OPTIONAL = ("file", "last_updated")
+SOURCE_OPTIONAL = ("file", "last_updated", "paragraphs")
+PHRASE_KIND = {"aliases": "alias", "questions": "question"}
+PARAGRAPH_HASH = re.compile(r"^[0-9a-f]{16}$")
 
 
 @dataclass(frozen=True)
@@ -57,16 +44,6 @@ class InvalidCards(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def _did_you_mean(key: object, known: tuple[str, ...]) -> str:
-    """'Title' or 'sumary' is a slip, not a new field: name the one that was meant."""
-    text = str(key)
-    lowered = {k.lower(): k for k in known}
-    close = lowered.get(text.lower()) or next(
-        iter(difflib.get_close_matches(text.lower(), known, n=1, cutoff=0.75)), None
-    )
-    return f"; did you mean '{close}'?" if close else ""
 
 
 def normalise_date(value: Any) -> str | None:
@@ -100,133 +77,97 @@ class _Reporter:
         self.problems.append(Problem(self.path, line_of(self.lines, key), message))
 
 
-def _strings(doc: Mapping, key: str, report: _Reporter, *, allow_empty: bool) -> tuple[str, ...]:
+def _text(doc: Mapping, key: str, default: str = "") -> str:
+    value = doc.get(key)
+    return " ".join(value.split()) if isinstance(value, str) else default
+
+
+def _strings(doc: Mapping, key: str) -> tuple[str, ...]:
     value = doc.get(key)
     if not isinstance(value, list):
-        report((key,), f"'{key}' must be a list of strings")
         return ()
-    out = []
-    for i, item in enumerate(value):
-        if (
-            not isinstance(item, str | int | float)
-            or isinstance(item, bool)
-            or not str(item).strip()
-        ):
-            report((key, i), f"'{key}' item {i + 1} must be a non-empty string")
-        else:
-            out.append(str(item).strip())
-    if not out and not allow_empty:
-        report((key,), f"'{key}' must not be empty")
-    return tuple(out)
-
-
-def _text(doc: Mapping, key: str, report: _Reporter) -> str:
-    value = doc.get(key)
-    if not isinstance(value, str) or not value.strip():
-        report((key,), f"'{key}' must be a non-empty string")
-        return ""
-    return " ".join(value.split())
+    return tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
 
 
 def card_from_doc(
-    doc: Any, lines: Lines, path: str, sources: Mapping[str, Source]
+    doc: Any, lines: Lines, path: str, sources: Mapping[str, Source], schema: CardSchema
 ) -> tuple[Card | None, list[Problem]]:
-    """Validate one card document on its own (cross-card checks come later)."""
-    report = _Reporter(path, lines)
-    if not isinstance(doc, dict):
-        report((), "a card must be a YAML mapping of fields (id, title, summary, ...)")
-        return None, report.problems
-    for key in doc:
-        if key not in REQUIRED and key not in OPTIONAL:
-            report(
-                (key,),
-                f"unknown field '{key}'{_did_you_mean(key, REQUIRED + OPTIONAL)} (allowed: {', '.join(REQUIRED + OPTIONAL)})",
-            )
-    missing = [k for k in REQUIRED if k not in doc]
-    if missing:
-        report((), f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    """Validate one card on its own: the schema first, then what a schema cannot say.
 
-    card_id = _text(doc, "id", report) if "id" in doc else ""
-    if card_id and not SLUG.match(card_id):
-        report(("id",), f"id {card_id!r} must be a lowercase slug like 'nato-arms-control'")
-    title = _text(doc, "title", report) if "title" in doc else ""
-    if len(title) > TITLE_MAX:
-        report(("title",), f"title is {len(title)} characters; the limit is {TITLE_MAX}")
-    summary = _text(doc, "summary", report) if "summary" in doc else ""
-    if len(summary) > SUMMARY_MAX:
-        report(("summary",), f"summary is {len(summary)} characters; the limit is {SUMMARY_MAX}")
-    source = _text(doc, "source", report) if "source" in doc else ""
+    Cross-card checks (ids, aliases, related) come later, in `cross_check`.
+    """
+    report = _Reporter(path, lines)
+    flagged = set()  # paths the schema already faulted: one problem per mistake
+    for found in schema.problems(doc):
+        report(found.path, found.message)
+        flagged.add(found.path)
+    if not isinstance(doc, dict):
+        return None, report.problems
+
+    source = _text(doc, "source")
     if source and source not in sources:
         known = ", ".join(sorted(sources)) or "none"
         report(("source",), f"unknown source {source!r} (known: {known})")
-    anchor = _text(doc, "anchor", report) if "anchor" in doc else ""
-    orgs = _strings(doc, "orgs", report, allow_empty=False) if "orgs" in doc else ()
-    for i, org in enumerate(orgs):
-        if org.lower() not in ORGS:
-            report(("orgs", i), f"unknown org {org!r} (allowed: {', '.join(ORGS)})")
-    topics = _strings(doc, "topics", report, allow_empty=False) if "topics" in doc else ()
-    aliases = _strings(doc, "aliases", report, allow_empty=True) if "aliases" in doc else ()
-    related = _strings(doc, "related", report, allow_empty=True) if "related" in doc else ()
-    passages = _strings(doc, "passages", report, allow_empty=True) if "passages" in doc else ()
-    questions = _strings(doc, "questions", report, allow_empty=True) if "questions" in doc else ()
-    dates = _dates(doc, report) if "dates" in doc else ()
+    reviewed = _text(doc, "reviewed")
+    if ("reviewed",) not in flagged and reviewed and normalise_date(reviewed) is None:
+        report(("reviewed",), f"{reviewed!r} is not a real date (use YYYY-MM-DD)")
+    dates = _dates(doc, report, flagged)
 
+    card_id = _text(doc, "id")
     if not card_id:
         return None, report.problems
     # built even when some field is wrong, so cross-card checks (related, duplicates) still
     # see it and do not report a second, misleading problem
     card = Card(
         id=card_id,
-        title=title,
-        summary=summary,
+        title=_text(doc, "title"),
+        summary=_text(doc, "summary"),
         source=source,
-        anchor=anchor,
-        orgs=tuple(o.lower() for o in orgs),
-        topics=topics,
-        aliases=aliases,
+        anchor=_text(doc, "anchor"),
+        orgs=tuple(o for o in _strings(doc, "orgs") if o in ORGS),
+        topics=_strings(doc, "topics"),
+        aliases=_strings(doc, "aliases"),
         dates=dates,
-        related=related,
-        passages=passages,
-        questions=questions,
+        related=_strings(doc, "related"),
+        passages=_strings(doc, "passages"),
+        questions=_strings(doc, "questions"),
+        reviewed=reviewed,
+        owner=_text(doc, "owner"),
+        status=_text(doc, "status", "published"),
         path=path,
     )
     return card, report.problems
 
 
-def _dates(doc: Mapping, report: _Reporter) -> tuple[DateEvent, ...]:
+def _dates(doc: Mapping, report: _Reporter, flagged: set) -> tuple[DateEvent, ...]:
+    """The dated events; the schema checked their shape, here only that each date is real.
+
+    The schema's pattern admits 1999-02-30; a calendar does not.
+    """
     value = doc.get("dates")
-    if not isinstance(value, list):
-        report(("dates",), "'dates' must be a list of {date, event} (use [] for none)")
-        return ()
     out = []
-    for i, item in enumerate(value):
-        if not isinstance(item, dict) or set(item) != {"date", "event"}:
-            report(
-                ("dates", i), f"dates item {i + 1} must have exactly the fields 'date' and 'event'"
-            )
+    for i, item in enumerate(value if isinstance(value, list) else []):
+        if not isinstance(item, dict):
             continue
-        date = normalise_date(item["date"])
-        if date is None:
+        raw, event = item.get("date"), item.get("event")
+        date = normalise_date(raw) if isinstance(raw, str) else None
+        if isinstance(raw, str) and date is None and ("dates", i, "date") not in flagged:
             report(
                 ("dates", i, "date"),
-                f"{item['date']!r} is not a real date (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                f"{raw!r} is not a real date (use YYYY, YYYY-MM or YYYY-MM-DD)",
             )
-        event = item["event"]
-        if not isinstance(event, str) or not event.strip():
-            report(("dates", i, "event"), "'event' must be a one-line description")
-            continue
-        if date:
+        if date and isinstance(event, str) and event.strip():
             out.append(DateEvent(date, " ".join(event.split())))
     return tuple(out)
 
 
 def alias_key(alias: str) -> str:
-    """Aliases clash when they differ only in case, punctuation or spacing."""
-    return " ".join(re.sub(r"[\W_]+", " ", alias.casefold()).split())
+    """Aliases clash when the matcher cannot tell them apart: its own folding decides."""
+    return fold(alias)
 
 
 def cross_check(cards: list[tuple[Card, Lines]], known: set[str] = frozenset()) -> list[Problem]:
-    """Checks that need every card: unique ids, unique aliases, related ids that exist."""
+    """Checks that need every card: unique ids, unique aliases and questions, related ids that exist."""
     problems: list[Problem] = []
     first_by_id: dict[str, Card] = {}
     for card, lines in cards:
@@ -241,17 +182,22 @@ def cross_check(cards: list[tuple[Card, Lines]], known: set[str] = frozenset()) 
             )
         else:
             first_by_id[card.id] = card
-    alias_owner: dict[str, Card] = {}
+    # an alias or question must lead to one card: compared as the matcher compares them
+    phrase_owner: dict[str, tuple[Card, str, str]] = {}
     for card, lines in cards:
-        for i, alias in enumerate(card.aliases):
-            key = alias_key(alias)
-            owner = alias_owner.setdefault(key, card)
-            if owner is not card and owner.id != card.id:
+        for field in ("aliases", "questions"):
+            for i, phrase in enumerate(getattr(card, field)):
+                key = alias_key(phrase)
+                owner, owner_field, owner_phrase = phrase_owner.setdefault(
+                    key, (card, field, phrase)
+                )
+                if owner is card or owner.id == card.id:
+                    continue
                 problems.append(
                     Problem(
                         card.path,
-                        line_of(lines, ("aliases", i)),
-                        f"alias {alias!r} is also on card {owner.id!r} ({owner.path}); an alias must lead to one card",
+                        line_of(lines, (field, i)),
+                        f"{PHRASE_KIND[field]} {phrase!r} is also on card {owner.id!r} as {PHRASE_KIND[owner_field]} {owner_phrase!r} ({owner.path}) once folded as the matcher folds; it must lead to one card",
                     )
                 )
     for card, lines in cards:
@@ -290,7 +236,7 @@ def sources_from_doc(doc: Any, lines: Lines, path: str) -> tuple[dict[str, Sourc
             if key not in SOURCE_FIELDS + SOURCE_OPTIONAL:
                 report(
                     (i, key),
-                    f"unknown field '{key}' in source{_did_you_mean(key, SOURCE_FIELDS + SOURCE_OPTIONAL)}",
+                    f"unknown field '{key}' in source{did_you_mean(key, SOURCE_FIELDS + SOURCE_OPTIONAL)}",
                 )
         missing = [
             k for k in SOURCE_FIELDS if not isinstance(entry.get(k), str) or not entry[k].strip()
@@ -308,6 +254,15 @@ def sources_from_doc(doc: Any, lines: Lines, path: str) -> tuple[dict[str, Sourc
                     (i, "last_updated"),
                     f"last_updated {entry['last_updated']!r} is not a real date (YYYY-MM-DD or null)",
                 )
+        paragraphs = entry.get("paragraphs") or []
+        if not isinstance(paragraphs, list) or not all(
+            isinstance(h, str) and PARAGRAPH_HASH.match(h) for h in paragraphs
+        ):
+            report(
+                (i, "paragraphs"),
+                "paragraphs must be a list of 16-hex-digit hashes (written by `bot sources record`)",
+            )
+            paragraphs = []
         if entry["id"] in sources:
             report((i, "id"), f"duplicate source id {entry['id']!r}")
         sources[entry["id"]] = Source(
@@ -317,5 +272,6 @@ def sources_from_doc(doc: Any, lines: Lines, path: str) -> tuple[dict[str, Sourc
             url=entry["url"],
             file=str(entry.get("file") or ""),
             last_updated=updated,
+            paragraphs=tuple(paragraphs),
         )
     return sources, report.problems

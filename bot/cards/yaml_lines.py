@@ -12,9 +12,23 @@ from typing import Any
 import yaml
 
 try:
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - a PyYAML built without libyaml
-    _Loader = yaml.SafeLoader  # type: ignore[misc]
+    _Base = yaml.SafeLoader  # type: ignore[misc]
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """YAML as JSON Schema and the editors' YAML 1.2 see it: `2026-11-23` stays a string.
+
+    PyYAML (YAML 1.1) would turn an unquoted date into a `datetime.date`, which the schema
+    (JSON has no date type) would reject while the author's editor shows it as valid.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)

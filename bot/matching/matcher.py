@@ -192,7 +192,7 @@ def _concepts(corpus: Corpus) -> tuple[dict[str, tuple[str, ...]], dict[str, lis
     """Thesaurus groups as concept terms ("§3"): one-word members by stem, phrases by token."""
     by_stem: dict[str, set[str]] = defaultdict(set)
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-    for n, group in enumerate(corpus.thesaurus):
+    for n, group in enumerate(corpus.thesaurus.groups):
         concept = f"§{n}"
         for member in group:
             toks = tuple(tokens(member))
@@ -235,7 +235,7 @@ def build_index(corpus: Corpus) -> Index:
             for word in toks:
                 if not is_filler(word) and w.get(word, 0.0) < fw:
                     w[word] = fw
-            if corpus.thesaurus:
+            if corpus.thesaurus.groups:
                 for concept in _card_concepts(toks, by_stem, concept_phrases):
                     if w.get(concept, 0.0) < fw:
                         w[concept] = fw
