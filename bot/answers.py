@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.cards import Card, Corpus
 from bot.matching import Matcher
+from bot.matching.suggest import Suggester
 from bot.matching.text import clean, fold
 
 Kind = Literal["card", "suggestions", "none", "year", "help", "list", "empty"]
@@ -54,6 +55,7 @@ class Answerer:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self.matcher = Matcher(corpus)
+        self.suggester = Suggester(corpus)
 
     def answer(self, query: str) -> Answer:
         text = clean(query)
@@ -73,6 +75,10 @@ class Answerer:
             )
         cards = tuple(s.card for s in result.ranked)
         return Answer(query, result.kind, None, result.score, cards, cleaned=text)
+
+    def suggest(self, prefix: object, limit: int = 10) -> tuple[Card, ...]:
+        """Type-ahead: cards whose title or alias a half-typed prefix may be heading for."""
+        return self.suggester.suggest(prefix, limit)
 
     def open(self, card_id: str) -> Answer | None:
         """The answer for a card chosen by id (a suggestion or related-card button)."""

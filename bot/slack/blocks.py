@@ -220,12 +220,12 @@ def with_share(reply: Reply, card: Card) -> Reply:
     return Reply(reply.text, reply.blocks[: MAX_BLOCKS - 1] + (share,))
 
 
-def shared(corpus: Corpus, card: Card, user_id: str) -> Reply:
+def shared(corpus: Corpus, card: Card, user_id: str, *, via: str = "with `/osce`") -> Reply:
     """The card posted visibly, saying who shared it (user ids are Slack's, never free text)."""
     safe_user = re.sub(r"[^A-Z0-9]", "", user_id.upper())[:20]
     text, blocks = card_reply(corpus, card)
     who = ContextBlock(
-        elements=[MarkdownTextObject(text=f"Shared by <@{safe_user}> with `/osce`")]
+        elements=[MarkdownTextObject(text=f"Shared by <@{safe_user}> {via}")]
     ).to_dict()
     return Reply(f"{text} (shared by <@{safe_user}>)", (*blocks[: MAX_BLOCKS - 1], who))
 
