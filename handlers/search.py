@@ -27,7 +27,6 @@ from bot.slack.views import (
     Meta,
     card_modal,
     gone_modal,
-    options,
     search_modal,
     status_modal,
 )
@@ -92,7 +91,7 @@ async def on_suggest(ack: AsyncAck, payload: dict[str, Any], context: AsyncBoltC
     """block_suggestion: the best cards' titles for what is typed so far (no options for junk)."""
     started = time.perf_counter()
     cards = services_of(context).answerer.suggest(payload.get("value"), MAX_OPTIONS)
-    await ack(options=options(cards))
+    await ack(options=renderer_of(context).options(cards[:MAX_OPTIONS]))
     log_request("suggest", "options" if cards else "no_options", started)
 
 

@@ -9,7 +9,9 @@ Pure and precomputed: a `Suggester` is built once per corpus and never changes.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -21,6 +23,7 @@ MAX_PREFIX = 200  # a search box's value; anything longer was not typed into one
 MIN_PREFIX = 2  # characters of letters or digits before anything is suggested
 FUZZY_AT = 80  # rapidfuzz score (0-100) from which a typo'd prefix still suggests a card
 MAX_LIMIT = 100  # Slack shows at most 100 options
+FUZZY_FILL = 5  # typo look-ups only when word prefixes found fewer cards than this
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,12 @@ class Suggester:
                     entries.append(_Entry(i, folded, tuple(folded.split()), is_title))
         self._entries = tuple(entries)
         self._texts = tuple(e.text for e in entries)
+        having: dict[str, set[int]] = defaultdict(set)  # word -> entries with that word
+        for at, entry in enumerate(entries):
+            for word in entry.words:
+                having[word].add(at)
+        self._vocab = tuple(sorted(having))  # sorted, so a prefix is one bisect away
+        self._having = tuple(frozenset(having[w]) for w in self._vocab)
 
     def suggest(self, prefix: object, limit: int = 10) -> tuple[Card, ...]:
         """The best cards for `prefix`, best first, at most `limit` (and at most 100).
@@ -71,17 +80,30 @@ class Suggester:
         if sum(ch.isalnum() for ch in typed) < MIN_PREFIX:
             return ()
         limit = max(0, min(limit, MAX_LIMIT))
-        qwords = typed.split()
-        best: dict[int, tuple[int, int, int]] = {}
-        for entry in self._entries:
-            if all(any(w.startswith(q) for w in entry.words) for q in qwords):
-                rank = (0, 0 if entry.text.startswith(typed) else 1, 0 if entry.is_title else 1)
-                if entry.card not in best or rank < best[entry.card]:
-                    best[entry.card] = rank
+        best: dict[int, tuple[int, int]] = {}
+        for at in self._starting(typed.split()):
+            entry = self._entries[at]
+            rank = (0 if entry.text.startswith(typed) else 1, 0 if entry.is_title else 1)
+            if entry.card not in best or rank < best[entry.card]:
+                best[entry.card] = rank
         ordered = sorted(best, key=lambda i: (best[i], self.cards[i].title.casefold()))
-        if len(ordered) < limit and len(typed) >= 4:
+        if len(ordered) < min(limit, FUZZY_FILL) and len(typed) >= 4:
             ordered.extend(self._fuzzy(typed, set(ordered), limit - len(ordered)))
         return tuple(self.cards[i] for i in ordered[:limit])
+
+    def _starting(self, qwords: list[str]) -> set[int]:
+        """Entries where every typed word starts one of the entry's words."""
+        found: set[int] | None = None
+        for q in sorted(set(qwords), key=len, reverse=True):  # longest: fewest entries
+            at = bisect.bisect_left(self._vocab, q)
+            these: set[int] = set()
+            while at < len(self._vocab) and self._vocab[at].startswith(q):
+                these |= self._having[at]
+                at += 1
+            found = these if found is None else found & these
+            if not found:
+                return set()
+        return found or set()
 
     def _fuzzy(self, typed: str, taken: set[int], wanted: int) -> list[int]:
         """Cards whose title or alias contains something close to `typed` (a typo)."""

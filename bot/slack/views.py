@@ -29,8 +29,23 @@ from slack_sdk.models.views import View
 
 from bot.cards import Card, Corpus, DateEvent
 from bot.daily.schedule import Subscription
-from bot.slack.blocks import OPEN_ACTION, Blocks, _button, _chunks, _primary_org, _section
-from bot.slack.text import BUTTON_TEXT_MAX, SECTION_MAX, cut, escape
+from bot.slack.blocks import (
+    OPEN_ACTION,
+    Blocks,
+    _button,
+    _chunks,
+    _primary_org,
+    _section,
+    card_option,
+)
+from bot.slack.text import (
+    BUTTON_TEXT_MAX,
+    MAX_OPTIONS,
+    OPTION_TEXT_MAX,
+    SECTION_MAX,
+    cut,
+    escape,
+)
 
 # ids Slack sends back to the listeners
 SEARCH_VIEW = "osce_search_view"  # the modal's callback_id (its submission posts the card)
@@ -43,8 +58,6 @@ HOME_SEARCH_ACTION = "osce_home_search"
 HOME_PAGE_ACTION = "osce_home_page"
 
 MAX_VIEW_BLOCKS = 100  # Slack's limit for a modal or a Home tab
-OPTION_TEXT_MAX = 75  # an option's text
-MAX_OPTIONS = 100
 CARDS_PER_PAGE = 50  # on the Home tab; more cards are paged with "Show more"
 EVENTS_PER_PAGE = 50
 SUBSCRIPTIONS_SHOWN = 50
@@ -82,11 +95,9 @@ class Meta:
 
 # ---- type-ahead options ------------------------------------------------------------------
 def options(cards: Iterable[Card]) -> list[dict[str, Any]]:
-    """block_suggestion's answer: one option per card, the title cut to Slack's 75."""
-    return [
-        Option(value=c.id, text=cut(c.title, OPTION_TEXT_MAX)).to_dict("block")
-        for c in list(cards)[:MAX_OPTIONS]
-    ]
+    """block_suggestion's answer: one option per card, at most Slack's 100 (uncached;
+    the listener uses `Renderer.options`, which validates each card's option once)."""
+    return [card_option(c) for c in list(cards)[:MAX_OPTIONS]]
 
 
 # ---- the search modal --------------------------------------------------------------------
