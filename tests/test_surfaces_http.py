@@ -125,8 +125,8 @@ async def test_shortcut_suggest_pick_and_post_once(
     assert PICK_ACTION in dumped(modal["blocks"])
 
     # type-ahead: a prefix of the title, as the person types it
-    status, text, seconds = await post(server.url, suggestion_body(kvm.title[:9]), FORM)
-    assert status == 200 and seconds < 3
+    status, text, _ = await post(server.url, suggestion_body(kvm.title[:9]), FORM)
+    assert status == 200  # latency is measured in bench/bench_suggest.py, not asserted
     offered = json.loads(text)["options"]
     assert kvm.id in [o["value"] for o in offered]
     assert len(offered) <= 100 and all(len(o["text"]["text"]) <= 75 for o in offered)
