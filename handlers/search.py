@@ -106,7 +106,7 @@ async def on_pick(
     await ack()
     started = time.perf_counter()
     view = body.get("view") or {}
-    chosen = action.get("selected_option", {}).get("value") or action.get("value")
+    chosen = _dig(action, "selected_option", "value") or action.get("value")
     meta = Meta.load(view.get("private_metadata"))
     corpus = services_of(context).corpus
     card = corpus.get(chosen) if isinstance(chosen, str) else None
@@ -133,7 +133,7 @@ async def on_submit(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
-    """ "Post to channel": post the card visibly, exactly once per submitted view.
+    """The "Post to channel" button: post the card visibly, once per submitted view.
 
     A double click sends the same view (same id and hash) twice; the store's claim lets one
     through. The ack replaces the modal at once ("Posting…"), which gives the view a new
@@ -147,8 +147,7 @@ async def on_submit(
         await ack(response_action="update", view=gone_modal(meta.channel))
         log_request("post", "gone", started)
         return
-    values = view.get("state", {}).get("values", {})
-    channel = values.get(CHANNEL_BLOCK, {}).get(CHANNEL_ACTION, {}).get("selected_conversation")
+    channel = _dig(view, "state", "values", CHANNEL_BLOCK, CHANNEL_ACTION, "selected_conversation")
     if not isinstance(channel, str) or not CONVERSATION_ID.match(channel):
         await ack(response_action="errors", errors={CHANNEL_BLOCK: PICK_A_CHANNEL})
         log_request("post", "no_channel", started)
@@ -165,14 +164,28 @@ async def on_submit(
             **message(shared(services.corpus, card, user, via=VIA), channel=channel)
         )
     except SlackApiError as exc:
-        hint = errors.user_hint(exc) or NOT_POSTED
-        retry = card_modal(services.corpus, card, _blocks(context, card), channel, error=hint)
+        hint = errors.user_hint(exc)
+        if hint is None:
+            log.warning("chat.postMessage refused: %s", errors.error_code(exc))
+        retry = card_modal(
+            services.corpus, card, _blocks(context, card), channel, error=hint or NOT_POSTED
+        )
         await client.views_update(view_id=view.get("id"), view=retry)
         log_request("post", "cannot_post", started, card=card.id)
         return
     done = status_modal(f"Posted “{escape(card.title)}” in <#{channel}>.", meta)
     await client.views_update(view_id=view.get("id"), view=done)
     log_request("post", "card", started, card=card.id)
+
+
+def _dig(data: object, *keys: str) -> object:
+    """`data[k1][k2]...`, or None where a level is missing or not a mapping (a hand-made
+    payload gets the clear reply for a missing value, never a traceback)."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
 
 
 def _blocks(context: AsyncBoltContext, card: Card) -> Blocks:

@@ -256,3 +256,13 @@ async def test_message_shortcut_where_the_bot_is_not_falls_back_to_the_response_
     assert (
         respond.calls[0]["response_type"] == "ephemeral" and kvm.title in respond.calls[0]["text"]
     )
+
+
+async def test_hand_made_payloads_get_clear_replies_not_tracebacks(context, corpus, kvm) -> None:
+    client, ack = FakeClient(), Recorder()
+    view = {**card_modal(corpus, kvm, (), None), "id": "V1", "hash": "h1"}
+    await search.on_submit(ack, {}, {**view, "state": "not a mapping"}, client, context)
+    assert ack.calls[0]["response_action"] == "errors"
+    cleared = {"selected_option": None}  # a select emptied by the person
+    await search.on_pick(Recorder(), cleared, {"view": view}, client, context)
+    assert "no longer available" in json.dumps(client.of("views_update")[0]["view"])
