@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.cards import Card, Corpus
 from bot.matching import Matcher
+from bot.matching.suggest import Suggester
 from bot.matching.text import THANKS_WORDS, clean, fold, tokens
 
 Kind = Literal["card", "suggestions", "none", "year", "help", "list", "empty", "greeting"]
@@ -57,6 +58,7 @@ class Answerer:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self.matcher = Matcher(corpus)
+        self.suggester = Suggester(corpus)
 
     def answer(self, query: str) -> Answer:
         text = clean(query)
@@ -86,6 +88,10 @@ class Answerer:
             )
         cards = tuple(s.card for s in result.ranked)
         return Answer(query, result.kind, None, result.score, cards, cleaned=text)
+
+    def suggest(self, prefix: object, limit: int = 10) -> tuple[Card, ...]:
+        """Type-ahead: cards whose title or alias a half-typed prefix may be heading for."""
+        return self.suggester.suggest(prefix, limit)
 
     def open(self, card_id: str) -> Answer | None:
         """The answer for a card chosen by id (a suggestion or related-card button)."""

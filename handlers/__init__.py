@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events
+from handlers import actions, commands, events, home, search, shortcuts
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -22,3 +22,13 @@ def register(app: AsyncApp) -> None:
     app.action(actions.OPEN_PATTERN)(actions.on_open)
     app.event("app_mention")(events.on_mention)
     app.event("message")(events.on_message)
+    # Home tab, search modal, message shortcut (issue 12)
+    app.event("app_home_opened")(home.on_home_opened)
+    app.action(home.HOME_PAGE_PATTERN)(home.on_home_page)
+    app.action(home.HOME_SEARCH_ACTION)(search.on_home_search)
+    app.shortcut(search.SEARCH_SHORTCUT)(search.on_search_shortcut)
+    app.options(search.PICK_ACTION)(search.on_suggest)
+    app.action(search.PICK_ACTION)(search.on_pick)
+    app.action(search.VIEW_CARD_PATTERN)(search.on_pick)
+    app.view(search.SEARCH_VIEW)(search.on_submit)
+    app.shortcut(shortcuts.ASK_MESSAGE)(shortcuts.on_ask_message)

@@ -15,6 +15,7 @@ from bot.slack import errors
 from bot.slack.blocks import did_you_mean
 from bot.slack.daily_blocks import render as render_daily
 from handlers.common import log_answer, log_request, message, renderer_of, services_of
+from handlers.search import open_search
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -37,6 +38,12 @@ async def on_osce(
     started = time.perf_counter()
     services = services_of(context)
     cmd = services.answerer.command(command.get("text") or "")
+    # a bare `/osce` opens the search modal (`/osce help` still answers with help; so does
+    # a bare `/osce` when Slack refuses the modal)
+    bare = cmd.answer is not None and cmd.answer.kind == "empty"
+    if bare and await open_search(client, command.get("trigger_id"), command.get("channel_id")):
+        log_request("command", "search", started)
+        return
     if cmd.answer is not None:
         reply = renderer_of(context).ephemeral(cmd.answer)
         await respond(**message(reply, response_type="ephemeral"))

@@ -104,7 +104,7 @@ class FakeSlack:
             params.update(json.loads(body))
         else:
             params.update(dict(parse_qsl(body.decode())))
-        for key in ("blocks", "attachments"):
+        for key in ("blocks", "attachments", "view"):
             if isinstance(params.get(key), str):
                 with contextlib.suppress(ValueError):
                     params[key] = json.loads(params[key])
@@ -148,6 +148,11 @@ class FakeSlack:
             }
         if method in ("chat.postMessage", "chat.postEphemeral"):
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message_ts": ts}
+        if method in ("views.open", "views.update", "views.publish"):
+            # a new hash on every change, as Slack does; the id stays with an updated view
+            view = params.get("view") if isinstance(params.get("view"), dict) else {}
+            view_id = params.get("view_id") or f"V{next(self._ts):08d}"
+            return {"ok": True, "view": {**view, "id": view_id, "hash": f"h{ts}"}}
         if method == "apps.connections.open":
             return {"ok": True, "url": getattr(self, "socket_url", "ws://127.0.0.1:9/")}
         return {"ok": True}

@@ -190,3 +190,24 @@ class Server:
                 self.proc.wait(5)
         self._log.close()
         return self.proc.returncode
+
+
+def interactive_body(payload: dict[str, Any]) -> str:
+    """Any interactive payload (shortcut, block_suggestion, view_submission) as Slack posts it."""
+    base = {"api_app_id": "A1", "token": "legacy", "team": {"id": "T1", "domain": "osce-test"}}
+    return urlencode({"payload": json.dumps({**base, **payload})})
+
+
+def suggestion_body(value: str, *, user_id: str = "U111", view_id: str = "V1") -> str:
+    """block_suggestion: what the search modal's type-ahead sends as the person types."""
+    return interactive_body(
+        {
+            "type": "block_suggestion",
+            "user": {"id": user_id, "team_id": "T1"},
+            "container": {"type": "view", "view_id": view_id},
+            "action_id": "osce_pick_card",
+            "block_id": "osce_pick",
+            "value": value,
+            "view": {"id": view_id, "type": "modal", "callback_id": "osce_search_view"},
+        }
+    )

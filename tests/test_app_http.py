@@ -154,9 +154,10 @@ async def test_slash_command_replies_ephemeral_with_source_and_share_button(
     assert (SHARE_ACTION, card.id) in button_ids(reply.params["blocks"])
 
 
-async def test_empty_command_gives_help(server: Server, fake: FakeSlack) -> None:
+async def test_help_command_gives_help(server: Server, fake: FakeSlack) -> None:
+    # a bare `/osce` opens the search modal now (tests/test_surfaces_http.py)
     name = uid("r")
-    status, _, _ = await post(server.url, slash_body("", fake.response_url(name)), FORM)
+    status, _, _ = await post(server.url, slash_body("help", fake.response_url(name)), FORM)
     assert status == 200
     (reply,) = await asyncio.to_thread(wait_response, fake, name)
     assert "/osce" in reply.params["text"] and reply.params["response_type"] == "ephemeral"

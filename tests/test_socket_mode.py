@@ -212,3 +212,32 @@ def test_socket_without_app_token_exits_2() -> None:
         timeout=30,
     )
     assert proc.returncode == 2 and "SLACK_APP_TOKEN" in proc.stderr
+
+
+async def test_search_as_you_type_over_socket_mode(
+    bot_process, socket_slack: SocketSlack, fake_slack: FakeSlack, corpus
+) -> None:
+    """block_suggestion's options travel back in the envelope's ack, not over HTTP."""
+    card = next(c for c in corpus.cards if "Kosovo Verification" in c.title)
+    payload = {
+        "type": "block_suggestion",
+        "user": {"id": "U111", "team_id": "T1"},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "container": {"type": "view", "view_id": "V1"},
+        "action_id": "osce_pick_card",
+        "block_id": "osce_pick",
+        "value": card.title[:9],
+        "view": {"id": "V1", "type": "modal", "callback_id": "osce_search_view"},
+    }
+    await socket_slack.send(
+        {
+            "envelope_id": "env-sug-1",
+            "type": "interactive",
+            "payload": payload,
+            "accepts_response_payload": True,
+        }
+    )
+    ack = await socket_slack.ack_for("env-sug-1")
+    assert card.id in [o["value"] for o in ack["payload"]["options"]]

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
     SectionBlock,
 )
 
@@ -30,6 +31,7 @@ from bot.slack.text import (
     ECHO_MAX,
     HEADER_MAX,
     MAX_BLOCKS,
+    OPTION_TEXT_MAX,
     SECTION_MAX,
     cut,
     escape,
@@ -250,14 +252,19 @@ def with_share(reply: Reply, card: Card) -> Reply:
     return Reply(reply.text, reply.blocks[: MAX_BLOCKS - 1] + (share,))
 
 
-def shared(corpus: Corpus, card: Card, user_id: str) -> Reply:
+def shared(corpus: Corpus, card: Card, user_id: str, *, via: str = "with `/osce`") -> Reply:
     """The card posted visibly, saying who shared it (user ids are Slack's, never free text)."""
     safe_user = re.sub(r"[^A-Z0-9]", "", user_id.upper())[:20]
     text, blocks = card_reply(corpus, card)
     who = ContextBlock(
-        elements=[MarkdownTextObject(text=f"Shared by <@{safe_user}> with `/osce`")]
+        elements=[MarkdownTextObject(text=f"Shared by <@{safe_user}> {via}")]
     ).to_dict()
     return Reply(f"{text} (shared by <@{safe_user}>)", (*blocks[: MAX_BLOCKS - 1], who))
+
+
+def card_option(card: Card) -> dict[str, Any]:
+    """A card as a select menu's option: its title (cut to Slack's 75), its id as value."""
+    return Option(value=card.id, text=cut(card.title, OPTION_TEXT_MAX)).to_dict("block")
 
 
 class Renderer:
@@ -271,6 +278,18 @@ class Renderer:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self._cache: dict[str, Reply] = {}
+        self._options: dict[str, dict[str, Any]] = {}
+
+    def options(self, cards: Iterable[Card]) -> list[dict[str, Any]]:
+        """Type-ahead options, each card's validated once (validation cost more than the
+        search itself); the caller decides how many (Slack takes at most 100)."""
+        out = []
+        for card in cards:
+            option = self._options.get(card.id)
+            if option is None:
+                option = self._options.setdefault(card.id, card_option(card))
+            out.append(option)
+        return out
 
     def reply(self, answer: Answer) -> Reply:
         corpus = self.corpus

@@ -10,6 +10,8 @@ SECTION_MAX = 3000  # characters of a section's text
 HEADER_MAX = 150  # characters of a header
 BUTTON_TEXT_MAX = 75
 ECHO_MAX = 100  # how much of a user's query is echoed back
+OPTION_TEXT_MAX = 75  # an option's text in a select menu
+MAX_OPTIONS = 100  # options in one select menu
 
 
 def escape(text: str) -> str:
