@@ -34,9 +34,9 @@ class Answer:
     score: float = 1.0
     suggestions: tuple[Card, ...] = ()
     year: int | None = None
-    cleaned: str = (
-        ""  # the query as the matcher read it, for echoing back (escaped by the renderer)
-    )
+    # the query as the matcher read it (NFKC-folded, so never echoed: a full-width ＠here
+    # would come back as @here; the renderer echoes `query` through `readable`)
+    cleaned: str = ""
 
 
 @dataclass(frozen=True)

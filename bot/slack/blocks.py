@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.cards import ORG_NAMES, Card, Corpus
+from bot.matching.text import readable
 from bot.slack.text import (
     BUTTON_TEXT_MAX,
     ECHO_MAX,
@@ -31,6 +32,7 @@ from bot.slack.text import (
     MAX_BLOCKS,
     SECTION_MAX,
     cut,
+    echo,
     escape,
     unescape,
 )
@@ -115,14 +117,18 @@ def card_reply(corpus: Corpus, card: Card) -> tuple[str, Blocks]:
 def suggestions_reply(
     query: str, cards: Sequence[Card], *, confident_none: bool
 ) -> tuple[str, Blocks]:
-    echo = escape(cut(query, ECHO_MAX))
+    """The query is echoed back inert (see `bot.slack.text.echo`) in a `verbatim` text
+    object, so Slack neither auto-links a URL in it nor parses a mention."""
+    said = echo(cut(readable(query), ECHO_MAX))
     if cards and not confident_none:
-        lead = f"I'm not sure which card you mean by “{echo}”. Did you mean:"
+        lead = f"I'm not sure which card you mean by “{said}”. Did you mean:"
     elif cards:
-        lead = f"I have no card that answers “{echo}”. The closest I have:"
+        lead = f"I have no card that answers “{said}”. The closest I have:"
     else:
-        lead = f"I have no card that answers “{echo}”. Try `/osce list` for every topic, or `/osce help`."
-    blocks: list[Block] = [_section(lead)]
+        lead = f"I have no card that answers “{said}”. Try `/osce list` for every topic, or `/osce help`."
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=cut(lead, SECTION_MAX), verbatim=True))
+    ]
     if cards:
         blocks.append(_open_buttons(cards, "s"))
     text = lead + ("" if not cards else " " + "; ".join(c.title for c in cards))
@@ -256,7 +262,7 @@ class Renderer:
             return self._once(":help", help_reply)
         return Reply(
             *suggestions_reply(
-                answer.cleaned or answer.query,
+                answer.query,
                 answer.suggestions,
                 confident_none=answer.kind == "none",
             )
