@@ -10,15 +10,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handlers import actions, commands, events
+from handlers.common import guarded
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
 
 def register(app: AsyncApp) -> None:
-    """Attach every listener to `app`."""
-    app.command(commands.COMMAND)(commands.on_osce)
-    app.action(actions.SHARE_ACTION)(actions.on_share)
-    app.action(actions.OPEN_PATTERN)(actions.on_open)
-    app.event("app_mention")(events.on_mention)
-    app.event("message")(events.on_message)
+    """Attach every listener to `app`, each guarded: a failure after the ack is told to
+    the person and logged, never left to Bolt (see `handlers.common.guarded`)."""
+    app.command(commands.COMMAND)(guarded("command", commands.on_osce))
+    app.action(actions.SHARE_ACTION)(guarded("share", actions.on_share))
+    app.action(actions.OPEN_PATTERN)(guarded("open", actions.on_open))
+    app.event("app_mention")(guarded("mention", events.on_mention))
+    app.event("message")(guarded("dm", events.on_message))

@@ -35,6 +35,7 @@ from bot.slack.text import (
     echo,
     escape,
     unescape,
+    user_mention,
 )
 
 SHARE_ACTION = "share_card"
@@ -228,12 +229,12 @@ def with_share(reply: Reply, card: Card) -> Reply:
 
 def shared(corpus: Corpus, card: Card, user_id: str) -> Reply:
     """The card posted visibly, saying who shared it (user ids are Slack's, never free text)."""
-    safe_user = re.sub(r"[^A-Z0-9]", "", user_id.upper())[:20]
+    who_text = user_mention(user_id)
     text, blocks = card_reply(corpus, card)
     who = ContextBlock(
-        elements=[MarkdownTextObject(text=f"Shared by <@{safe_user}> with `/osce`")]
+        elements=[MarkdownTextObject(text=f"Shared by {who_text} with `/osce`")]
     ).to_dict()
-    return Reply(f"{text} (shared by <@{safe_user}>)", (*blocks[: MAX_BLOCKS - 1], who))
+    return Reply(f"{text} (shared by {who_text})", (*blocks[: MAX_BLOCKS - 1], who))
 
 
 class Renderer:

@@ -35,6 +35,12 @@ def echo(text: str) -> str:
     return text.replace("://", f":{WORD_JOINER}//")
 
 
+def user_mention(user_id: str) -> str:
+    """`<@U123>` from a Slack user id, keeping only what an id can hold, so a forged
+    `user_id` can never inject markup (`<!channel>`, a link) into a message."""
+    return "<@" + re.sub(r"[^A-Z0-9]", "", user_id.upper())[:20] + ">"
+
+
 def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
