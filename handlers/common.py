@@ -96,7 +96,10 @@ def guarded(
         except Exception as exc:
             code = failure_code(exc)
             context = kwargs.get("context")
-            log.exception("%s kind=error error=%s", surface, code)
+            if isinstance(exc, SlackApiError):  # Slack said no: the code is the whole story
+                log.error("%s kind=error error=%s", surface, code)
+            else:  # a bug or an outage: the traceback is what the operator needs
+                log.exception("%s kind=error error=%s", surface, code)
             if context is not None:
                 _count(context, surface, "error", started)
                 respond = context.get("respond")
