@@ -246,3 +246,17 @@ def test_no_traceback_reached_bolt(server: Server) -> None:
     """Handled refusals are one request line each; Bolt never logged "didn't call ack()"."""
     logs = server.logs()
     assert "ack()" not in logs and "Traceback" not in logs, logs[-3000:]
+
+
+async def test_metrics_count_requests_match_kinds_and_latency(server: Server) -> None:
+    """After the commands above: Prometheus text from this app's own registry."""
+    async with aiohttp.ClientSession() as session, session.get(server.url + "/metrics") as resp:
+        assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/plain")
+        text = await resp.text()
+    assert 'osce_requests_total{outcome="card",surface="command"}' in text
+    assert 'osce_requests_total{outcome="duplicate",surface="command"}' in text
+    assert 'osce_requests_total{outcome="cannot_post",surface="share"}' in text
+    assert 'osce_match_kinds_total{kind="card"}' in text
+    assert 'osce_request_seconds_bucket{le="0.1",surface="command"}' in text
+    assert "# TYPE osce_daily_posts_total counter" in text
+    assert "python_gc_objects_collected_total" not in text  # not the global default registry
