@@ -137,3 +137,47 @@ async def test_socket_mode_serves_health_and_metrics_on_port(
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 15) == 0
         log.close()
+
+
+async def test_daily_posts_are_counted_by_outcome(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bot.cards.loading import load_checked
+    from bot.slack.metrics import Metrics
+    from bot.slack.scheduler import run_daily
+
+    settings = Settings(bot_token=BOT_TOKEN, api_url=fake_slack.url, daily_channel="CDAILY")
+    corpus = load_checked(settings.facts_dir)
+    assert corpus is not None
+    store = await asyncio.to_thread(Store, f"sqlite:///{tmp_path / 'd.db'}")
+    metrics = Metrics.create()
+    now = dt.datetime(2026, 10, 1, 8, 30, tzinfo=dt.UTC)  # 10:30 Vienna: 09:00 is overdue
+
+    async def sleep(_seconds: float) -> None:
+        await asyncio.sleep(0.01)
+
+    async with aiohttp.ClientSession() as session:
+        task = asyncio.create_task(
+            run_daily(
+                settings,
+                store,
+                corpus,
+                build_client(settings, session=session),
+                clock=lambda: now,
+                sleep=sleep,
+                on_result=metrics.daily_post,
+            )
+        )
+        try:
+            await asyncio.to_thread(fake_slack.wait_for, "chat.postMessage", 1)
+            for _ in range(100):
+                if metrics.registry.get_sample_value(
+                    "osce_daily_posts_total", {"outcome": "posted"}
+                ):
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    assert metrics.registry.get_sample_value("osce_daily_posts_total", {"outcome": "posted"}) == 1
+    store.close()

@@ -127,7 +127,10 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
             )
             health = Health(client, store, len(corpus.cards), settings.health_interval, slack)
             health.start()
-            daily = asyncio.create_task(run_daily(settings, store, corpus, client), name="daily")
+            daily = asyncio.create_task(
+                run_daily(settings, store, corpus, client, on_result=metrics.daily_post),
+                name="daily",
+            )
             daily.add_done_callback(_report_daily_end)
             try:
                 yield Running(app, client, health, metrics)
