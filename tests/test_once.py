@@ -260,3 +260,29 @@ async def test_metrics_count_requests_match_kinds_and_latency(server: Server) ->
     assert 'osce_request_seconds_bucket{le="0.1",surface="command"}' in text
     assert "# TYPE osce_daily_posts_total counter" in text
     assert "python_gc_objects_collected_total" not in text  # not the global default registry
+
+
+async def test_a_url_in_a_mention_comes_back_verbatim_and_inert(
+    server: Server, fake: FakeSlack
+) -> None:
+    """Issue 14 item 1 as Slack sends it: the bare URL arrives wrapped in <...>."""
+    channel = uid("CURL")
+    event = {
+        "type": "app_mention",
+        "user": "U222",
+        "text": "<@UBOT> <https://evil.example/login> ＠here *banana* R&amp;D",
+        "ts": "1700000000.0200",
+        "channel": channel,
+        "event_ts": "1700000000.0200",
+    }
+    body = event_body(event, event_id=uid("Ev"))
+    assert await post(server.url, body, JSON, sign(body)) == 200
+    deadline = time.monotonic() + 10
+    while not posts_in(fake, channel) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    (reply,) = posts_in(fake, channel)
+    lead = reply.params["blocks"][0]["text"]
+    assert lead["type"] == "mrkdwn" and lead["verbatim"] is True
+    for live in ("https://evil", "<https", "@here", "*banana*", "&amp;amp;"):
+        assert live not in lead["text"] and live not in reply.params["text"]
+    assert "R&amp;D" in lead["text"]  # Slack shows R&D

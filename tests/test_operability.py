@@ -181,3 +181,25 @@ async def test_daily_posts_are_counted_by_outcome(fake_slack: FakeSlack, tmp_pat
             await asyncio.gather(task, return_exceptions=True)
     assert metrics.registry.get_sample_value("osce_daily_posts_total", {"outcome": "posted"}) == 1
     store.close()
+
+
+async def test_bolt_never_logs_the_body_of_a_request_it_refuses(
+    tmp_path: Path, corpus, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Behind the gate Bolt should never see a bad signature; if it does (a request that
+    turns stale between the two checks), its line with the whole body is dropped."""
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    from bot.slack.app import build_app
+    from tests.slack_signing import SECRET
+
+    store = Store(f"sqlite:///{tmp_path / 'b.db'}")
+    settings = Settings(bot_token=BOT_TOKEN, signing_secret=SECRET, api_url="http://127.0.0.1:9/")
+    app = build_app(settings, corpus, store)
+    body = "text=my+private+zebra+question&command=%2Fosce"
+    headers = {**sign(body, timestamp=1), "Content-Type": FORM}
+    with caplog.at_level("DEBUG"):
+        response = await app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    assert response.status == 401
+    assert "zebra" not in caplog.text
+    store.close()
