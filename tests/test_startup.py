@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -77,7 +78,14 @@ def test_missing_or_unwritable_sqlite_directory_exits_3(
 ) -> None:
     a_file = tmp_path / "not-a-dir"
     a_file.write_text("")
-    for url in (f"sqlite:///{tmp_path / 'missing' / 'x.db'}", f"sqlite:///{a_file / 'x.db'}"):
+    # read-only: tests run as root, for whom chmod does not bite, so SQLite's own ro mode
+    read_only = tmp_path / "ro.db"
+    sqlite3.connect(read_only).close()
+    for url in (
+        f"sqlite:///{tmp_path / 'missing' / 'x.db'}",
+        f"sqlite:///{a_file / 'x.db'}",
+        f"sqlite:///file:{read_only}?mode=ro&uri=true",
+    ):
         proc = run_bot("serve", "--port", str(free_port()), **serve_env(fake_slack, url))
         assert proc.returncode == EXIT_DATABASE, proc.stderr
         assert "directory exists and is writable" in one_line(proc)
