@@ -105,6 +105,12 @@ def _make_engine(database_url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
+        # WAL: readers never wait for the writer, and a commit is an append without an fsync
+        # (synchronous=NORMAL): a claim per slash command costs ~1 ms instead of ~20 ms of
+        # fsync under load. Durable across a crashed process; a power cut may lose the last
+        # claims, which only means a replay in that instant could be answered again.
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA synchronous=NORMAL")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
