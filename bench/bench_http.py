@@ -80,10 +80,12 @@ def serve_bare(port: int, api_url: str) -> None:
     from aiohttp import web
     from slack_bolt.async_app import AsyncApp
 
-    from bot.cards import Corpus
     from bot.config import Settings
     from bot.slack.client import build_client
-    from bot.slack.server import build_web_app
+    from bot.slack.health import Health
+    from bot.slack.metrics import Metrics
+    from bot.slack.server import Running, build_web_app
+    from bot.state import Store
 
     settings = Settings(bot_token=BOT_TOKEN, signing_secret=SECRET, api_url=api_url)
     app = AsyncApp(
@@ -98,8 +100,11 @@ def serve_bare(port: int, api_url: str) -> None:
         await ack()
         await respond(text=FIXED, response_type="ephemeral")
 
+    # the same gate, /healthz and /metrics as the real server; health never polls Slack here
+    store = Store(f"sqlite:///{tempfile.mkdtemp()}/bare.sqlite3")
+    health = Health(app.client, store, cards=0, slack="ok")
     web.run_app(
-        build_web_app(app, Corpus(cards=(), sources={})),
+        build_web_app(Running(app, app.client, health, Metrics.create()), SECRET),
         host="127.0.0.1",
         port=port,
         print=None,

@@ -38,7 +38,9 @@ class Answer:
     suggestions: tuple[Card, ...] = ()
     year: int | None = None
     month: int | None = None  # with `year`: the events of that month only
-    cleaned: str = ""  # the query as the matcher read it, echoed back (escaped by the renderer)
+    # the query as the matcher read it (NFKC-folded, so never echoed: a full-width ＠here
+    # would come back as @here; the renderer echoes `query` through `readable`)
+    cleaned: str = ""
     thanks: bool = False  # a greeting that thanks
 
 

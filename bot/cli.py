@@ -8,19 +8,41 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings
+from bot.failures import EXIT_CONFIG, ConfigError, Failure
+
+# the daily calendar looks a year ahead and behind: keep one year of room at both ends
+FIRST_DATE, LAST_DATE = dt.date(2, 1, 1), dt.date(9998, 12, 31)
 
 STALE_DAYS = 180  # `check --stale` without a number: every card looked at twice a year
 
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (years 2 to 9998)")
+    return day
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"must be a port number (1-65535), got {text[:20]!r}")
+    return int(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2, like every other failure."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"{self.prog}: {message} (see --help)\n")
 
 
 def _days(text: str) -> int:
@@ -30,7 +52,7 @@ def _days(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="osce-bot",
         description="Answers questions about the OSCE's partnerships with the UN and NATO. "
         "With no subcommand: Socket Mode, HTTP or the local console, by the credentials set.",
@@ -82,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--registry", metavar="FILE", help="default: facts/sources.yaml")
 
     serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
-    serve.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
+    serve.add_argument("--port", type=_port, help="port to listen on (default: $PORT or 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
 
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
@@ -100,22 +122,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit codes (README, Operations): 0 ok, 1 cards/command failed, 2 configuration,
+    3 database, 4 port/network, 5 Slack refused a token; each failure is one line."""
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
         return _run(args, settings)
-    except ConfigError as exc:
+    except Failure as exc:
         print(f"osce-bot: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
+    except BrokenPipeError:
+        # `today --json | head`: the reader has what it wanted. Point stdout at /dev/null so
+        # the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command
     if command is None:
-        if settings.app_token and settings.bot_token:
+        if settings.app_token:
             command = "socket"
-        elif settings.bot_token or settings.signing_secret:
+        elif settings.signing_secret:
             command = "serve"
+        elif settings.bot_token:
+            raise ConfigError(
+                "set SLACK_APP_TOKEN (xapp-, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) "
+                "next to SLACK_BOT_TOKEN"
+            )
         else:
             command = "console"
     if command == "ask":
@@ -141,7 +175,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.slack.server import run_socket
 
         settings.require_socket()
-        return run_socket(settings)
+        return run_socket(settings, port=settings.socket_port)
     if command == "console":
         from bot.console import run_console
 

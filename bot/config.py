@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.cards.loading import DEFAULT_FACTS
+from bot.failures import ConfigError
+
+__all__ = ["ConfigError", "Settings"]
 
 DEFAULT_DB = "sqlite:///osce-bot.sqlite3"
-
-
-class ConfigError(Exception):
-    """A setting that is missing or malformed; the message names the variable."""
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,14 @@ class Settings:
     app_token: str | None = field(default=None, repr=False)
     api_url: str | None = None
     port: int = 3000
+    socket_port: int | None = None  # PORT when set: Socket Mode serves /healthz and /metrics
     database_url: str = DEFAULT_DB
     daily_tz: str = "Europe/Vienna"
     daily_channel: str | None = None
     facts_dir: Path = DEFAULT_FACTS
     log_level: str = "INFO"
+    log_format: str = "text"  # "json": one JSON object per line (python-json-logger)
+    health_interval: float = 30.0  # seconds between the health check's auth.test calls
 
     def __repr__(self) -> str:  # never show tokens, even in a traceback
         return f"Settings(port={self.port}, api_url={self.api_url!r}, facts_dir={str(self.facts_dir)!r})"
@@ -46,18 +50,26 @@ class Settings:
 
         port_text = get("PORT") or "3000"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ConfigError(f"PORT must be a port number, got {port_text!r}")
+            raise ConfigError(f"PORT must be a port number (1-65535), got {port_text[:20]!r}")
+        log_format = (get("LOG_FORMAT") or "text").lower()
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(f"LOG_FORMAT must be text or json, got {log_format[:20]!r}")
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return cls(
             bot_token=get("SLACK_BOT_TOKEN"),
             signing_secret=get("SLACK_SIGNING_SECRET"),
             app_token=get("SLACK_APP_TOKEN"),
             api_url=get("SLACK_API_URL"),
             port=int(port_text),
+            socket_port=int(port_text) if get("PORT") else None,
             database_url=get("DATABASE_URL") or DEFAULT_DB,
             daily_tz=get("DAILY_TZ") or "Europe/Vienna",
             daily_channel=get("DAILY_CHANNEL"),
             facts_dir=Path(get("FACTS_DIR") or DEFAULT_FACTS),
-            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            log_level=log_level,
+            log_format=log_format,
         )
 
     def require_http(self) -> None:

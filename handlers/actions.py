@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -10,11 +11,22 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack import errors
 from bot.slack.blocks import OPEN_ACTION, SHARE_ACTION, shared
-from handlers.common import log_answer, log_request, message, renderer_of, services_of
+from handlers.common import (
+    SOMETHING_WRONG,
+    first_time,
+    log_answer,
+    log_request,
+    message,
+    renderer_of,
+    request_key,
+    services_of,
+)
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
     from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.services import Services
 
 __all__ = ["OPEN_PATTERN", "SHARE_ACTION", "on_open", "on_share"]
 
@@ -23,33 +35,72 @@ GONE = "That card is no longer available. Try `/osce list`."
 OPEN_PATTERN = re.compile(rf"^{re.escape(OPEN_ACTION)}(:.*)?$")
 
 
+def press_key(action: dict[str, Any], body: dict[str, Any] | None) -> str | None:
+    """One press of one button: a signed request replayed within Slack's 5 minutes carries
+    the same action_ts, message and response_url; a second genuine press does not."""
+    if not body:
+        return None
+    container = body.get("container") or {}
+    user = (body.get("user") or {}).get("id")
+    return request_key(
+        "press",
+        (body.get("team") or {}).get("id"),
+        user,
+        action.get("action_id"),
+        action.get("action_ts"),
+        container.get("message_ts"),
+        body.get("response_url"),
+    )
+
+
+async def _first_press(services: Services, action: dict[str, Any], body: Any) -> bool:
+    key = press_key(action, body)
+    return key is None or await first_time(services, key)
+
+
 async def on_share(
     ack: AsyncAck,
     action: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
     context: AsyncBoltContext,
+    body: dict[str, Any] | None = None,
 ) -> None:
     await ack()
     started = time.perf_counter()
     services = services_of(context)
+    if not await _first_press(services, action, body):
+        log_request(context, "share", "duplicate", started)
+        return
     card = services.corpus.get(str(action.get("value", "")))
     if card is None or not context.channel_id or not context.user_id:
         await respond(text=GONE, response_type="ephemeral", replace_original=False)
-        log_request("share", "gone", started)
+        log_request(context, "share", "gone", started)
+        return
+    # "Share" pressed twice on the same ephemeral message is two presses (two action_ts)
+    # but one intent: the card is shared once per message, person and card
+    message_ts = ((body or {}).get("container") or {}).get("message_ts")
+    share_key = (
+        request_key("share", context.channel_id, message_ts, card.id, context.user_id)
+        if message_ts
+        else None
+    )
+    if share_key and not await first_time(services, share_key):
+        log_request(context, "share", "duplicate", started, card=card.id)
         return
     reply = shared(services.corpus, card, context.user_id)
     try:
         await client.chat_postMessage(**message(reply, channel=context.channel_id))
     except SlackApiError as exc:
-        hint = errors.user_hint(exc)
-        if hint is None:
-            raise
+        if share_key:  # not shared: pressing again (after /invite) must work
+            await asyncio.to_thread(services.store.release_event, share_key)
+        code = errors.error_code(exc)
+        hint = errors.user_hint(exc) or SOMETHING_WRONG.format(code=code)
         await respond(text=hint, response_type="ephemeral", replace_original=False)
-        log_request("share", "cannot_post", started, card=card.id)
+        log_request(context, "share", "cannot_post", started, card=card.id)
         return
     await respond(delete_original=True)  # the ephemeral copy is now redundant
-    log_request("share", "card", started, card=card.id)
+    log_request(context, "share", "card", started, card=card.id)
 
 
 async def on_open(
@@ -61,14 +112,18 @@ async def on_open(
 ) -> None:
     await ack()
     started = time.perf_counter()
-    ans = services_of(context).answerer.open(str(action.get("value", "")))
+    services = services_of(context)
+    if not await _first_press(services, action, body):
+        log_request(context, "open", "duplicate", started)
+        return
+    ans = services.answerer.open(str(action.get("value", "")))
     if ans is None:
         await respond(text=GONE, response_type="ephemeral", replace_original=False)
-        log_request("open", "gone", started)
+        log_request(context, "open", "gone", started)
         return
     # an ephemeral list of suggestions is replaced by the card; under a visible message
     # (a mention's reply) the card goes to the person who clicked only
     in_place = bool(body.get("container", {}).get("is_ephemeral"))
     reply = renderer_of(context).ephemeral(ans)
     await respond(**message(reply, response_type="ephemeral", replace_original=in_place))
-    log_answer("open", ans, started)
+    log_answer(context, "open", ans, started)

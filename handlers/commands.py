@@ -14,7 +14,17 @@ from bot.services import Services
 from bot.slack import errors
 from bot.slack.blocks import did_you_mean
 from bot.slack.daily_blocks import render as render_daily
-from handlers.common import log_answer, log_request, message, renderer_of, services_of
+from bot.slack.text import user_mention
+from handlers.common import (
+    SOMETHING_WRONG,
+    first_time,
+    log_answer,
+    log_request,
+    message,
+    renderer_of,
+    request_key,
+    services_of,
+)
 from handlers.search import open_search
 
 if TYPE_CHECKING:
@@ -37,31 +47,35 @@ async def on_osce(
     await ack()  # first, always: Slack gives up after 3 seconds
     started = time.perf_counter()
     services = services_of(context)
+    key = invocation_key(command)
+    if key is not None and not await first_time(services, key):
+        log_request(context, "command", "duplicate", started)
+        return
     cmd = services.answerer.command(command.get("text") or "")
     # a bare `/osce` opens the search modal (`/osce help` still answers with help; so does
     # a bare `/osce` when Slack refuses the modal)
     bare = cmd.answer is not None and cmd.answer.kind == "empty"
     if bare and await open_search(client, command.get("trigger_id"), command.get("channel_id")):
-        log_request("command", "search", started)
+        log_request(context, "command", "search", started)
         return
     if cmd.answer is not None:
         reply = renderer_of(context).ephemeral(cmd.answer)
         await respond(**message(reply, response_type="ephemeral"))
-        log_answer("command", cmd.answer, started)
+        log_answer(context, "command", cmd.answer, started)
     elif cmd.action == "today":
         post = post_for(services.corpus, today_in(services.settings.daily_tz))
         await respond(**message(render_daily(services.corpus, post), response_type="ephemeral"))
-        log_request("command", "today", started)
+        log_request(context, "command", "today", started)
     elif cmd.action == "did_you_mean":
         await respond(text=did_you_mean(cmd.meant), response_type="ephemeral")
-        log_request("command", "did_you_mean", started)
+        log_request(context, "command", "did_you_mean", started)
     elif cmd.action == "bad_time":
         await respond(text=BAD_TIME, response_type="ephemeral")
-        log_request("command", "bad_time", started)
+        log_request(context, "command", "bad_time", started)
     elif cmd.action == "subscribe":
         assert cmd.at is not None
-        await _subscribe(services, cmd.at, command, respond, client)
-        log_request("command", "subscribe", started)
+        ok = await _subscribe(services, cmd.at, command, respond, client)
+        log_request(context, "command", "subscribe" if ok else "cannot_post", started)
     else:
         removed = await asyncio.to_thread(services.store.unsubscribe, command["channel_id"])
         text = (
@@ -70,7 +84,28 @@ async def on_osce(
             else "This channel was not subscribed to the daily post."
         )
         await respond(text=text, response_type="ephemeral")
-        log_request("command", "unsubscribe", started)
+        log_request(context, "command", "unsubscribe", started)
+
+
+def invocation_key(command: dict[str, Any]) -> str | None:
+    """One invocation of `/osce`. Slack never retries a slash command, so the same signed
+    request twice is a replay (anyone who saw it can resend it for 5 minutes). trigger_id
+    and response_url are minted by Slack per invocation, so two genuine invocations with
+    the same text differ; team, user, command and text are part of the key so that a
+    replay cannot be confused with someone else's request. None when Slack sent neither
+    (not from Slack: nothing to key on)."""
+    trigger, url = command.get("trigger_id"), command.get("response_url")
+    if not trigger and not url:
+        return None
+    return request_key(
+        "command",
+        command.get("team_id"),
+        command.get("user_id"),
+        command.get("command"),
+        command.get("text"),
+        trigger,
+        url,
+    )
 
 
 async def _subscribe(
@@ -79,22 +114,23 @@ async def _subscribe(
     command: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
-) -> None:
+) -> bool:
     """Post a visible confirmation first: it proves the bot may post here, so a channel it
-    cannot reach is reported now and not discovered silently at the first daily post."""
+    cannot reach is reported now and not discovered silently at the first daily post.
+    Any refusal is told to the person: the hint when it is theirs to fix, else the code."""
     channel, tz = command["channel_id"], services.settings.daily_tz
     when = f"every day at {at:%H:%M} ({tz})"
     try:
         await client.chat_postMessage(
             channel=channel,
-            text=f"<@{command['user_id']}> subscribed this channel to the daily "
-            f"“on this date” post, {when}. `/osce unsubscribe` stops it.",
+            text=f"{user_mention(str(command.get('user_id', '')))} subscribed this channel to "
+            f"the daily “on this date” post, {when}. `/osce unsubscribe` stops it.",
         )
     except SlackApiError as exc:
-        hint = errors.user_hint(exc)
-        if hint is None:
-            raise
+        code = errors.error_code(exc)
+        hint = errors.user_hint(exc) or SOMETHING_WRONG.format(code=code)
         await respond(text=hint, response_type="ephemeral")
-        return
+        return False
     await asyncio.to_thread(services.store.subscribe, channel, at, tz)
     await respond(text=f"Subscribed: the daily post will come {when}.", response_type="ephemeral")
+    return True

@@ -1,21 +1,35 @@
-"""What every listener shares: the services from Bolt's context, claiming events, the log line."""
+"""What every listener shares: the services from Bolt's context, claiming events and
+requests, telling the person when something failed, the log line and the metrics."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import hashlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
 
 from bot.answers import Answer
 from bot.services import Services
+from bot.slack import errors
 from bot.slack.blocks import Renderer, Reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncBoltContext
 
+    from bot.slack.metrics import Metrics
+
 log = logging.getLogger("osce.request")
+
+SOMETHING_WRONG = (
+    "Something went wrong posting to this channel ({code}); an admin can check the logs."
+)
+FAILED = "Something went wrong answering that ({code}); an admin can check the logs."
 
 
 def services_of(context: AsyncBoltContext) -> Services:
@@ -38,6 +52,68 @@ async def claim(services: Services, body: Mapping[str, Any]) -> bool:
     return await asyncio.to_thread(services.store.claim_event, str(event_id))
 
 
+def request_key(kind: str, *parts: object) -> str:
+    """A de-duplication key for the Store's seen-ids table: a hash, because the parts include
+    what the person typed, which must not be stored, and may be longer than the column."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+    return f"{kind}:{digest}"
+
+
+async def first_time(services: Services, key: str) -> bool:
+    """True the first time `key` is claimed by any replica (the same table as event ids)."""
+    return await asyncio.to_thread(services.store.claim_event, key)
+
+
+def metrics_of(context: AsyncBoltContext) -> Metrics | None:
+    return context.get("metrics")
+
+
+def failure_code(exc: BaseException) -> str:
+    """Slack's error code (from the one table's reader), else the exception's type name."""
+    if isinstance(exc, SlackApiError):
+        return errors.error_code(exc)
+    return type(exc).__name__
+
+
+def guarded(
+    surface: str, listener: Callable[..., Awaitable[None]]
+) -> Callable[..., Awaitable[None]]:
+    """Run a listener so that an exception after its ack never reaches Bolt.
+
+    Bolt (process_before_response=False) overwrites the ack's response with None when a
+    listener raises within ~10 ms of acking, then answers Slack 404 after 3 s ("didn't
+    call ack()") and Slack shows the person an error; and the person is told nothing. Here
+    the failure is logged (one line plus the traceback: it is a bug or an outage) and the
+    person gets an ephemeral line with the error code when there is a response_url.
+    `functools.wraps` keeps the signature, which Bolt reads to pass arguments by name.
+    """
+
+    @functools.wraps(listener)
+    async def run(**kwargs: Any) -> None:
+        started = time.perf_counter()
+        try:
+            await listener(**kwargs)
+        except Exception as exc:
+            code = failure_code(exc)
+            context = kwargs.get("context")
+            if isinstance(exc, SlackApiError):  # Slack said no: the code is the whole story
+                log.error("%s kind=error error=%s", surface, code)
+            else:  # a bug or an outage: the traceback is what the operator needs
+                log.exception("%s kind=error error=%s", surface, code)
+            if context is not None:
+                _count(context, surface, "error", started)
+                respond = context.get("respond")
+                if respond is not None:
+                    with contextlib.suppress(Exception):
+                        await respond(
+                            text=FAILED.format(code=code),
+                            response_type="ephemeral",
+                            replace_original=False,
+                        )
+
+    return run
+
+
 def message(reply: Reply, **extra: Any) -> dict[str, Any]:
     """Keyword arguments for chat.postMessage / respond. Card links are not unfurled: the
     card already shows the passage, and a preview of a UN page would bury it."""
@@ -50,7 +126,14 @@ def message(reply: Reply, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _count(context: AsyncBoltContext, surface: str, kind: str, started: float) -> None:
+    metrics = metrics_of(context)
+    if metrics is not None:
+        metrics.request(surface, kind, time.perf_counter() - started)
+
+
 def log_request(
+    context: AsyncBoltContext,
     surface: str,
     kind: str,
     started: float,
@@ -58,7 +141,8 @@ def log_request(
     card: str | None = None,
     score: float | None = None,
 ) -> None:
-    """One line per request; never the message text or a token."""
+    """One line per request, and its metrics; never the message text or a token."""
+    _count(context, surface, kind, started)
     log.info(
         "%s kind=%s card=%s score=%s ms=%.1f",
         surface,
@@ -69,5 +153,10 @@ def log_request(
     )
 
 
-def log_answer(surface: str, ans: Answer, started: float) -> None:
-    log_request(surface, ans.kind, started, card=ans.card.id if ans.card else None, score=ans.score)
+def log_answer(context: AsyncBoltContext, surface: str, ans: Answer, started: float) -> None:
+    metrics = metrics_of(context)
+    if metrics is not None:
+        metrics.match(ans.kind)
+    log_request(
+        context, surface, ans.kind, started, card=ans.card.id if ans.card else None, score=ans.score
+    )

@@ -44,9 +44,9 @@ async def _reply(
     started = time.perf_counter()
     services = services_of(context)
     if not await claim(services, body):
-        log_request(surface, "duplicate", started)
+        log_request(context, surface, "duplicate", started)
         return
     ans = services.answerer.answer(event.get("text") or "")
     reply = renderer_of(context).reply(ans)
     await client.chat_postMessage(**message(reply, channel=event["channel"], thread_ts=thread_ts))
-    log_answer(surface, ans, started)
+    log_answer(context, surface, ans, started)

@@ -30,7 +30,7 @@ async def on_home_opened(
         return  # the Messages tab is the DM, answered by the message listener
     started = time.perf_counter()
     await _publish(client, context, str(event["user"]), 0)
-    log_request("home", "published", started)
+    log_request(context, "home", "published", started)
 
 
 async def on_home_page(
@@ -47,7 +47,7 @@ async def on_home_page(
     user = body.get("user", {}).get("id")
     if user:
         await _publish(client, context, str(user), page)
-    log_request("home", f"page_{page}", started)
+    log_request(context, "home", f"page_{page}", started)
 
 
 async def _publish(client: AsyncWebClient, context: AsyncBoltContext, user: str, page: int) -> None:

@@ -72,19 +72,21 @@ async def open_search(client: AsyncWebClient, trigger_id: object, channel: str |
 
 
 async def on_search_shortcut(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
     started = time.perf_counter()
     opened = await open_search(client, shortcut.get("trigger_id"), None)
-    log_request("search_shortcut", "open" if opened else "refused", started)
+    log_request(context, "search_shortcut", "open" if opened else "refused", started)
 
 
-async def on_home_search(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+async def on_home_search(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     await ack()
     started = time.perf_counter()
     opened = await open_search(client, body.get("trigger_id"), None)
-    log_request("home_search", "open" if opened else "refused", started)
+    log_request(context, "home_search", "open" if opened else "refused", started)
 
 
 async def on_suggest(ack: AsyncAck, payload: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -92,7 +94,7 @@ async def on_suggest(ack: AsyncAck, payload: dict[str, Any], context: AsyncBoltC
     started = time.perf_counter()
     cards = services_of(context).answerer.suggest(payload.get("value"), MAX_OPTIONS)
     await ack(options=renderer_of(context).options(cards[:MAX_OPTIONS]))
-    log_request("suggest", "options" if cards else "no_options", started)
+    log_request(context, "suggest", "options" if cards else "no_options", started)
 
 
 async def on_pick(
@@ -121,9 +123,11 @@ async def on_pick(
     except SlackApiError as exc:
         if errors.error_code(exc) != "hash_conflict":
             raise
-        log_request("pick", "superseded", started)
+        log_request(context, "pick", "superseded", started)
         return
-    log_request("pick", "card" if card else "gone", started, card=card.id if card else None)
+    log_request(
+        context, "pick", "card" if card else "gone", started, card=card.id if card else None
+    )
 
 
 async def on_submit(
@@ -145,17 +149,17 @@ async def on_submit(
     card = services.corpus.get(meta.card) if meta.card else None
     if card is None:
         await ack(response_action="update", view=gone_modal(meta.channel))
-        log_request("post", "gone", started)
+        log_request(context, "post", "gone", started)
         return
     channel = _dig(view, "state", "values", CHANNEL_BLOCK, CHANNEL_ACTION, "selected_conversation")
     if not isinstance(channel, str) or not CONVERSATION_ID.match(channel):
         await ack(response_action="errors", errors={CHANNEL_BLOCK: PICK_A_CHANNEL})
-        log_request("post", "no_channel", started)
+        log_request(context, "post", "no_channel", started)
         return
     key = f"view:{view.get('id')}:{view.get('hash')}"[:128]
     if not await asyncio.to_thread(services.store.claim_event, key):
         await ack()
-        log_request("post", "duplicate", started, card=card.id)
+        log_request(context, "post", "duplicate", started, card=card.id)
         return
     await ack(response_action="update", view=status_modal("Posting…", meta))
     user = str(body.get("user", {}).get("id", ""))
@@ -171,11 +175,11 @@ async def on_submit(
             services.corpus, card, _blocks(context, card), channel, error=hint or NOT_POSTED
         )
         await client.views_update(view_id=view.get("id"), view=retry)
-        log_request("post", "cannot_post", started, card=card.id)
+        log_request(context, "post", "cannot_post", started, card=card.id)
         return
     done = status_modal(f"Posted “{escape(card.title)}” in <#{channel}>.", meta)
     await client.views_update(view_id=view.get("id"), view=done)
-    log_request("post", "card", started, card=card.id)
+    log_request(context, "post", "card", started, card=card.id)
 
 
 def _dig(data: object, *keys: str) -> object:

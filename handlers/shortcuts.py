@@ -35,7 +35,7 @@ async def on_ask_message(
     channel = (shortcut.get("channel") or {}).get("id")
     user = (shortcut.get("user") or {}).get("id")
     if not channel or not user:
-        log_request("ask_message", "no_channel", started)
+        log_request(context, "ask_message", "no_channel", started)
         return
     text = msg.get("text") if isinstance(msg.get("text"), str) else ""
     ans = services_of(context).answerer.answer(text)
@@ -56,9 +56,9 @@ async def on_ask_message(
         if hint is None or respond is None:
             raise
         await respond(**kwargs, response_type="ephemeral")
-        log_request("ask_message", "via_response_url", started)
+        log_request(context, "ask_message", "via_response_url", started)
         return
     if ans.kind == "empty":
-        log_request("ask_message", "no_text", started)
+        log_request(context, "ask_message", "no_text", started)
     else:
-        log_answer("ask_message", ans, started)
+        log_answer(context, "ask_message", ans, started)

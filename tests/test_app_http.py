@@ -137,7 +137,12 @@ def mention(channel: str, ts: str, text: str, **extra: str) -> dict:
 async def test_healthz(server: Server, corpus) -> None:
     async with aiohttp.ClientSession() as session, session.get(server.url + "/healthz") as resp:
         assert resp.status == 200
-        assert await resp.json() == {"ok": True, "cards": len(corpus.cards)}
+        assert await resp.json() == {
+            "ok": True,
+            "cards": len(corpus.cards),
+            "slack": "ok",
+            "database": "ok",
+        }
 
 
 async def test_slash_command_replies_ephemeral_with_source_and_share_button(

@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.slack.blocks import SHARE_ACTION, Renderer
 from bot.state import Store
 from handlers import actions, commands, events
+from handlers.common import guarded
 
 
 class Recorder:
@@ -143,3 +144,39 @@ async def test_a_subcommand_typo_is_answered_with_did_you_mean(context, store) -
     await commands.on_osce(Recorder(), _command("subscrbe 09:00"), respond, FakeClient(), context)
     assert respond.calls[0]["text"] == "Did you mean `/osce subscribe 09:00`?"
     assert store.subscriptions() == []
+
+
+async def test_guarded_listener_failure_is_told_and_never_raised(context) -> None:
+    """Issue 14 item 4: an exception after the ack must not reach Bolt (it would answer
+    Slack 404) and the person hears about it, with the code."""
+    respond = Recorder()
+    context["respond"] = respond
+
+    async def broken(ack: Any, context: AsyncBoltContext) -> None:
+        await ack()
+        raise RuntimeError("database went away")
+
+    ack = Recorder()
+    await guarded("command", broken)(ack=ack, context=context)
+    assert ack.calls == [{}]
+    (told,) = respond.calls
+    assert told["response_type"] == "ephemeral" and "(RuntimeError)" in told["text"]
+
+
+async def test_replayed_command_is_answered_once(context) -> None:
+    respond = Recorder()
+    command = {**_command("kfor"), "trigger_id": "1.2.3", "response_url": "https://r/1"}
+    await commands.on_osce(Recorder(), command, respond, FakeClient(), context)
+    await commands.on_osce(Recorder(), command, respond, FakeClient(), context)
+    assert len(respond.calls) == 1
+    other = {**command, "trigger_id": "4.5.6", "response_url": "https://r/2"}
+    await commands.on_osce(Recorder(), other, respond, FakeClient(), context)
+    assert len(respond.calls) == 2
+
+
+async def test_share_refused_for_an_unlisted_reason_says_so(context) -> None:
+    respond = Recorder()
+    await actions.on_share(
+        Recorder(), {"value": "nato-osce-kfor"}, respond, FakeClient("missing_scope"), context
+    )
+    assert "(missing_scope)" in respond.calls[0]["text"]

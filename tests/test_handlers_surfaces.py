@@ -116,8 +116,8 @@ async def test_home_page_button_republishes_and_ignores_a_forged_page(context) -
 # ---- search ----------------------------------------------------------------------------------
 async def test_shortcut_and_home_button_open_the_search(context) -> None:
     client, ack = FakeClient(), Recorder()
-    await search.on_search_shortcut(ack, {"trigger_id": "t1"}, client)
-    await search.on_home_search(ack, {"trigger_id": "t2"}, client)
+    await search.on_search_shortcut(ack, {"trigger_id": "t1"}, client, context)
+    await search.on_home_search(ack, {"trigger_id": "t2"}, client, context)
     assert ack.calls == [{}, {}]
     assert [kw["trigger_id"] for kw in client.of("views_open")] == ["t1", "t2"]
 

@@ -69,6 +69,18 @@ def clean(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
+def readable(text: str) -> str:
+    """What the person typed, for echoing back: Slack markup removed and Slack's `&amp;`
+    escaping decoded once, but no Unicode folding, so a full-width `＠here` stays the
+    harmless character it was instead of becoming `@here`. The renderer escapes it."""
+    text = text[: MAX_QUERY_CHARS * 4]
+    text = _SLACK_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _SLACK_SPECIAL.sub(" ", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
 def fold(text: str) -> str:
     """Lower-case, accents off, every dash and punctuation mark a space: 'Arms-Control' -> 'arms control'."""
     text = text.casefold()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -25,6 +26,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.slack.blocks import Renderer
 from bot.slack.client import build_client, retry_handlers
+from bot.slack.metrics import Metrics
 
 if TYPE_CHECKING:
     from bot.state import Store
@@ -38,16 +40,21 @@ def build_app(
     store: Store,
     *,
     client: AsyncWebClient | None = None,
+    metrics: Metrics | None = None,
+    team_id: str | None = None,
 ) -> AsyncApp:
     """A Bolt AsyncApp with every listener registered.
 
     `process_before_response=False`: Bolt returns the ack (HTTP 200) as soon as the
     listener calls `ack()`, and the matching and the reply run after it, so Slack's 3-second
     limit never depends on how long an answer takes. Request signatures are checked by Bolt
-    whenever a signing secret is configured (HTTP mode); Socket Mode has none to check.
+    whenever a signing secret is configured (HTTP mode; `bot.slack.gate` checks them first,
+    before parsing); Socket Mode has none to check. `team_id` is the installed workspace
+    (auth.test): events from any other team are acked and dropped, never answered with this
+    workspace's token. `metrics` (one registry per app) is what `/metrics` shows.
     """
     bolt_log = logging.getLogger("osce.bolt")
-    bolt_log.addFilter(_token_skipped_filter)  # idempotent: the same function object
+    bolt_log.addFilter(_quiet_bolt)  # idempotent: the same function object
     app = AsyncApp(
         name="osce",
         client=client or build_client(settings),
@@ -59,17 +66,39 @@ def build_app(
     )
     services = Services(settings, corpus, Answerer(corpus), store)
     renderer = Renderer(corpus)
+    metrics = metrics or Metrics.create()
 
     async def provide(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
         """Listeners are plain module-level functions: they find what they need here."""
         context["services"] = services
         context["renderer"] = renderer
+        context["metrics"] = metrics
         await next()
 
+    async def own_team_only(
+        body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """An event for another workspace (a misrouted or forged delivery) gets a 200 so
+        Slack does not retry it, and no answer."""
+        if team_id and body.get("type") == "event_callback" and body.get("team_id") != team_id:
+            log.warning("event from another team ignored")
+            metrics.requests.labels("event", "other_team").inc()
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    app.middleware(own_team_only)
     app.middleware(provide)
     app.middleware(_reliable_respond)
+    app.error(_on_error)
     handlers.register(app)
     return app
+
+
+async def _on_error(error: Exception) -> None:
+    """What reaches Bolt despite the guarded listeners (a middleware, Bolt itself): one
+    line, no request body. The person is told by the listener's guard where one ran."""
+    log.error("request failed: %s", type(error).__name__, exc_info=error)
 
 
 class ReliableRespond(AsyncRespond):
@@ -121,11 +150,13 @@ async def _reliable_respond(context: AsyncBoltContext, next: Callable[[], Awaita
     await next()
 
 
-def _token_skipped_filter(record: logging.LogRecord) -> bool:
-    """Drop Bolt's start-up warning that `token` is ignored because `client` was given.
+# Bolt's lines that must not reach the log: its start-up false alarm that `token` is unused
+# (Bolt reads SLACK_BOT_TOKEN itself; our client carries the same token), and its dump of
+# the whole body of a request that failed verification (unbounded, forgeable, and the
+# user's query when a genuine request arrives late). The gate logs refusals instead.
+_QUIET = ("`token` will be unused", "Invalid request signature detected")
 
-    Bolt reads SLACK_BOT_TOKEN from the environment itself and then warns that it is
-    unused; it is the same token our client carries, so the warning is a false alarm that
-    would otherwise greet every operator at every start.
-    """
-    return "`token` will be unused" not in record.getMessage()
+
+def _quiet_bolt(record: logging.LogRecord) -> bool:
+    message = record.msg if isinstance(record.msg, str) else ""
+    return not any(q in message for q in _QUIET)

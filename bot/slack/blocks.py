@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.cards import ORG_NAMES, Card, Corpus
+from bot.matching.text import readable
 from bot.slack.text import (
     BUTTON_TEXT_MAX,
     ECHO_MAX,
@@ -34,8 +35,10 @@ from bot.slack.text import (
     OPTION_TEXT_MAX,
     SECTION_MAX,
     cut,
+    echo,
     escape,
     unescape,
+    user_mention,
 )
 
 SHARE_ACTION = "share_card"
@@ -118,14 +121,18 @@ def card_reply(corpus: Corpus, card: Card) -> tuple[str, Blocks]:
 def suggestions_reply(
     query: str, cards: Sequence[Card], *, confident_none: bool
 ) -> tuple[str, Blocks]:
-    echo = escape(cut(query, ECHO_MAX))
+    """The query is echoed back inert (see `bot.slack.text.echo`) in a `verbatim` text
+    object, so Slack neither auto-links a URL in it nor parses a mention."""
+    said = echo(cut(readable(query), ECHO_MAX))
     if cards and not confident_none:
-        lead = f"I'm not sure which card you mean by “{echo}”. Did you mean:"
+        lead = f"I'm not sure which card you mean by “{said}”. Did you mean:"
     elif cards:
-        lead = f"I have no card that answers “{echo}”. The closest I have:"
+        lead = f"I have no card that answers “{said}”. The closest I have:"
     else:
-        lead = f"I have no card that answers “{echo}”. Try `/osce list` for every topic, or `/osce help`."
-    blocks: list[Block] = [_section(lead)]
+        lead = f"I have no card that answers “{said}”. Try `/osce list` for every topic, or `/osce help`."
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=cut(lead, SECTION_MAX), verbatim=True))
+    ]
     if cards:
         blocks.append(_open_buttons(cards, "s"))
     text = lead + ("" if not cards else " " + "; ".join(c.title for c in cards))
@@ -254,12 +261,10 @@ def with_share(reply: Reply, card: Card) -> Reply:
 
 def shared(corpus: Corpus, card: Card, user_id: str, *, via: str = "with `/osce`") -> Reply:
     """The card posted visibly, saying who shared it (user ids are Slack's, never free text)."""
-    safe_user = re.sub(r"[^A-Z0-9]", "", user_id.upper())[:20]
+    who_text = user_mention(user_id)
     text, blocks = card_reply(corpus, card)
-    who = ContextBlock(
-        elements=[MarkdownTextObject(text=f"Shared by <@{safe_user}> {via}")]
-    ).to_dict()
-    return Reply(f"{text} (shared by <@{safe_user}>)", (*blocks[: MAX_BLOCKS - 1], who))
+    who = ContextBlock(elements=[MarkdownTextObject(text=f"Shared by {who_text} {via}")]).to_dict()
+    return Reply(f"{text} (shared by {who_text})", (*blocks[: MAX_BLOCKS - 1], who))
 
 
 def card_option(card: Card) -> dict[str, Any]:
@@ -309,7 +314,7 @@ class Renderer:
             return self._once(":help", help_reply)
         return Reply(
             *suggestions_reply(
-                answer.cleaned or answer.query,
+                answer.query,
                 answer.suggestions,
                 confident_none=answer.kind == "none",
             )

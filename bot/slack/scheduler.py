@@ -51,8 +51,10 @@ async def run_daily(
     *,
     clock: Clock = utc_now,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    on_result: Callable[[str], None] = lambda _outcome: None,
 ) -> None:
-    """Run forever: at start catch up on any post whose time has passed today, then at each HH:MM."""
+    """Run forever: at start catch up on any post whose time has passed today, then at each HH:MM.
+    `on_result` gets each post's outcome (the server counts them in /metrics)."""
     await asyncio.to_thread(apply_daily_channel, store, settings)
     # (channel, day) -> earliest time to try again; local to this task, the DB is the truth.
     not_before: dict[tuple[str, dt.date], dt.datetime] = {}
@@ -66,6 +68,7 @@ async def run_daily(
                 if not is_due(sub, now) or not_before.get(key, now) > now:
                     continue
                 result = await post_daily(store, client, corpus, sub.channel, day)
+                on_result(result.outcome)
                 not_before[key] = _retry_time(result, now)
             for old in [k for k in not_before if k[1] < now.date() - dt.timedelta(days=2)]:
                 del not_before[old]

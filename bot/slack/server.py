@@ -10,81 +10,105 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards import Corpus
 from bot.cards.loading import load_checked
 from bot.config import Settings
+from bot.failures import NetworkUnavailable, TokenRefused
+from bot.logs import configure_logging
 from bot.slack import errors
 from bot.slack.app import build_app
 from bot.slack.client import build_client
+from bot.slack.gate import MAX_BODY, RefusalLog, verified
+from bot.slack.health import Health
+from bot.slack.metrics import Metrics
 
 log = logging.getLogger("osce.server")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 DRAIN_SECONDS = 10.0
+BACKGROUND = frozenset({"daily", "health"})  # tasks stopped, not drained, at shutdown
 
-
-class StartupError(Exception):
-    """Start-up cannot go on; the message is one line for the operator."""
+__all__ = ["Running", "build_web_app", "configure_logging", "run_http", "run_socket"]
 
 
 @dataclass(frozen=True)
 class Running:
     app: AsyncApp
     client: AsyncWebClient
+    health: Health
+    metrics: Metrics
 
 
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+def build_web_app(running: Running, signing_secret: str | None) -> web.Application:
+    """The aiohttp application: Slack's request URL (HTTP mode only, when a signing secret is
+    given), the health check and the metrics. Bodies over MAX_BODY are refused with 413."""
+    web_app = web.Application(client_max_size=MAX_BODY)
+    if signing_secret:
+        refusals = RefusalLog(count=lambda reason: running.metrics.refused.labels(reason).inc())
 
+        async def dispatch(request: web.Request, body: str) -> web.StreamResponse:
+            try:
+                bolt_request = AsyncBoltRequest(
+                    body=body,
+                    query=request.query_string,
+                    headers=request.headers,  # type: ignore[arg-type]
+                )
+            except ValueError:  # signed, so from Slack, but not a body Bolt can parse
+                refusals.refused("unparsable")
+                return web.Response(status=400, text="unparsable")
+            return await to_aiohttp_response(await running.app.async_dispatch(bolt_request))
 
-def build_web_app(app: AsyncApp, corpus: Corpus) -> web.Application:
-    """The aiohttp application: Slack's single request URL, and a health check."""
-
-    async def slack_events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        web_app.router.add_post(EVENTS_PATH, verified(signing_secret, dispatch, refusals))
 
     async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "cards": len(corpus.cards)})
+        status, body = await running.health.report()
+        return web.json_response(body, status=status)
 
-    web_app = web.Application()
-    web_app.router.add_post(EVENTS_PATH, slack_events)
+    async def metrics(_request: web.Request) -> web.Response:
+        body, content_type = running.metrics.exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
     web_app.router.add_get(HEALTH_PATH, healthz)
+    web_app.router.add_get(METRICS_PATH, metrics)
     return web_app
 
 
-async def _check_token(client: AsyncWebClient) -> None:
-    """Fail at start, not at the first user's question, when Slack refuses the token."""
+async def _check_token(client: AsyncWebClient) -> tuple[str, str | None]:
+    """Fail at start, not at the first user's question, when Slack refuses the token.
+    Returns the Web API's status (for the health check) and the installed workspace's
+    team id (events from any other team are not answered), None when Slack did not say."""
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:
         error = errors.error_code(exc)
         if errors.is_bad_token(error):
-            raise StartupError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
+            raise TokenRefused(
+                f"SLACK_BOT_TOKEN was refused by Slack ({error}): "
+                f"{errors.ERRORS[error].operator_hint}"
+            ) from None
         log.warning("auth.test failed (%s); starting anyway", error)
+        return error, None
     except aiohttp.ClientError as exc:
         log.warning("auth.test unreachable (%s); starting anyway", type(exc).__name__)
-    else:
-        log.info(
-            "authenticated as bot user %s in team %s", auth.get("user_id"), auth.get("team_id")
-        )
+        return f"unreachable ({type(exc).__name__})", None
+    log.info("authenticated as bot user %s in team %s", auth.get("user_id"), auth.get("team_id"))
+    return "ok", auth.get("team_id")
 
 
 @contextlib.asynccontextmanager
@@ -94,18 +118,27 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
 
     async with aiohttp.ClientSession() as session:
         client = build_client(settings, session=session)
-        await _check_token(client)
+        slack, team_id = await _check_token(client)
         store = await asyncio.to_thread(Store, settings.database_url)
         try:
-            app = build_app(settings, corpus, store, client=client)
-            daily = asyncio.create_task(run_daily(settings, store, corpus, client), name="daily")
+            metrics = Metrics.create()
+            app = build_app(
+                settings, corpus, store, client=client, metrics=metrics, team_id=team_id
+            )
+            health = Health(client, store, len(corpus.cards), settings.health_interval, slack)
+            health.start()
+            daily = asyncio.create_task(
+                run_daily(settings, store, corpus, client, on_result=metrics.daily_post),
+                name="daily",
+            )
             daily.add_done_callback(_report_daily_end)
             try:
-                yield Running(app, client)
+                yield Running(app, client, health, metrics)
             finally:
                 daily.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await daily
+                await health.stop()
         finally:
             await asyncio.to_thread(store.close)
 
@@ -114,7 +147,9 @@ async def _drain(timeout: float = DRAIN_SECONDS) -> None:
     """Let replies already acked finish (Bolt runs them as tasks after the ack) before the
     HTTP session they use is closed; a user who got the ack should also get the answer."""
     current = asyncio.current_task()
-    pending = [t for t in asyncio.all_tasks() if t is not current and t.get_name() != "daily"]
+    pending = [
+        t for t in asyncio.all_tasks() if t is not current and t.get_name() not in BACKGROUND
+    ]
     if pending:
         _done, late = await asyncio.wait(pending, timeout=timeout)
         if late:
@@ -139,12 +174,23 @@ async def _until_signalled() -> None:
     log.info("shutting down")
 
 
+async def _listen(runner: web.AppRunner, host: str, port: int) -> None:
+    """Bind, or say in one line which port could not be had."""
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
+        raise NetworkUnavailable(
+            f"port {port} on {host} {why}: choose another with --port or PORT"
+        ) from None
+
+
 async def _serve_http(settings: Settings, corpus: Corpus, port: int, host: str) -> None:
     async with _running(settings, corpus) as running:
-        runner = web.AppRunner(build_web_app(running.app, corpus), access_log=None)
+        runner = web.AppRunner(build_web_app(running, settings.signing_secret), access_log=None)
         await runner.setup()
         try:
-            await web.TCPSite(runner, host, port).start()
+            await _listen(runner, host, port)
             log.info(
                 "listening on http://%s:%d%s (%d cards)", host, port, EVENTS_PATH, len(corpus.cards)
             )
@@ -154,28 +200,49 @@ async def _serve_http(settings: Settings, corpus: Corpus, port: int, host: str) 
             await _drain()
 
 
-async def _serve_socket(settings: Settings, corpus: Corpus) -> None:
+async def _check_app_token(settings: Settings, client: AsyncWebClient) -> None:
+    """slack-sdk's Socket Mode client retries a refused app token forever, a traceback each
+    time; ask apps.connections.open once first and stop with one line if Slack says no."""
+    try:
+        await client.apps_connections_open(app_token=settings.app_token or "")
+    except SlackApiError as exc:
+        error = errors.error_code(exc)
+        if errors.is_bad_token(error) or error in ("not_allowed_token_type", "invalid_token"):
+            raise TokenRefused(
+                f"SLACK_APP_TOKEN was refused by Slack ({error}): create an app-level token "
+                "with the connections:write scope (Basic Information > App-Level Tokens)"
+            ) from None
+        log.warning("apps.connections.open failed (%s); connecting anyway", error)
+
+
+async def _serve_socket(settings: Settings, corpus: Corpus, port: int | None) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     async with _running(settings, corpus) as running:
+        await _check_app_token(settings, running.client)
+        runner: web.AppRunner | None = None
+        if port is not None:  # health and metrics for the orchestrator; no Slack endpoint
+            runner = web.AppRunner(build_web_app(running, None), access_log=None)
+            await runner.setup()
+            await _listen(runner, "0.0.0.0", port)
+            log.info("health on http://0.0.0.0:%d%s", port, HEALTH_PATH)
         handler = AsyncSocketModeHandler(
             running.app, app_token=settings.app_token, web_client=running.client
         )
-        await handler.connect_async()
-        log.info("connected in Socket Mode (%d cards)", len(corpus.cards))
         try:
+            await handler.connect_async()
+            log.info("connected in Socket Mode (%d cards)", len(corpus.cards))
             await _until_signalled()
         finally:
             await handler.close_async()
+            if runner is not None:
+                await runner.cleanup()
             await _drain()
 
 
 def _run(main: object) -> int:
-    try:
-        asyncio.run(main)  # type: ignore[arg-type]
-    except StartupError as exc:
-        print(f"osce-bot: {exc}", file=sys.stderr)
-        return 2
+    """Start-up failures propagate as `Failure`s; `bot.cli` prints the line and exits."""
+    asyncio.run(main)  # type: ignore[arg-type]
     return 0
 
 
@@ -188,10 +255,11 @@ def run_http(settings: Settings, *, port: int, host: str = "0.0.0.0") -> int:
     return _run(_serve_http(settings, corpus, port, host))
 
 
-def run_socket(settings: Settings) -> int:
-    """`python -m bot socket`: no public URL needed; Slack connects over a WebSocket."""
+def run_socket(settings: Settings, *, port: int | None = None) -> int:
+    """`python -m bot socket`: no public URL needed; Slack connects over a WebSocket.
+    With a port (PORT set), /healthz and /metrics are served on it."""
     configure_logging(settings)
     corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
-    return _run(_serve_socket(settings, corpus))
+    return _run(_serve_socket(settings, corpus, port))
