@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.cards.loading import DEFAULT_FACTS
 
 DEFAULT_DB = "sqlite:///osce-bot.sqlite3"
+DEFAULT_QUERY_LOG_DAYS = 90
 
 
 class ConfigError(Exception):
@@ -32,6 +33,10 @@ class Settings:
     daily_channel: str | None = None
     facts_dir: Path = DEFAULT_FACTS
     log_level: str = "INFO"
+    # how long the query log keeps rows (0: no query logging, and old rows are dropped)
+    query_log_days: int = DEFAULT_QUERY_LOG_DAYS
+    # key of the HMAC that counts distinct people; None: a random key kept in the database
+    query_log_key: str | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:  # never show tokens, even in a traceback
         return f"Settings(port={self.port}, api_url={self.api_url!r}, facts_dir={str(self.facts_dir)!r})"
@@ -47,6 +52,11 @@ class Settings:
         port_text = get("PORT") or "3000"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"PORT must be a port number, got {port_text!r}")
+        days_text = get("QUERY_LOG_DAYS") or str(DEFAULT_QUERY_LOG_DAYS)
+        if not days_text.isdigit() or int(days_text) > 36500:
+            raise ConfigError(
+                f"QUERY_LOG_DAYS must be a number of days (0 turns query logging off), got {days_text!r}"
+            )
         return cls(
             bot_token=get("SLACK_BOT_TOKEN"),
             signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -58,6 +68,8 @@ class Settings:
             daily_channel=get("DAILY_CHANNEL"),
             facts_dir=Path(get("FACTS_DIR") or DEFAULT_FACTS),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            query_log_days=int(days_text),
+            query_log_key=get("QUERY_LOG_KEY"),
         )
 
     def require_http(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events
+from handlers import actions, commands, events, feedback
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -20,5 +20,7 @@ def register(app: AsyncApp) -> None:
     app.command(commands.COMMAND)(commands.on_osce)
     app.action(actions.SHARE_ACTION)(actions.on_share)
     app.action(actions.OPEN_PATTERN)(actions.on_open)
+    app.action(feedback.FEEDBACK_PATTERN)(feedback.on_feedback)
+    app.action(feedback.PICK_PATTERN)(feedback.on_pick)
     app.event("app_mention")(events.on_mention)
     app.event("message")(events.on_message)

@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import errors
-from bot.slack.blocks import OPEN_ACTION, SHARE_ACTION, shared
-from handlers.common import log_answer, log_request, message, renderer_of, services_of
+from bot.slack.blocks import OPEN_ACTION, SHARE_ACTION, parse_choice, shared
+from handlers.common import (
+    log_answer,
+    log_request,
+    message,
+    record_reaction,
+    renderer_of,
+    services_of,
+)
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
@@ -61,7 +68,10 @@ async def on_open(
 ) -> None:
     await ack()
     started = time.perf_counter()
-    ans = services_of(context).answerer.open(str(action.get("value", "")))
+    services = services_of(context)
+    # a suggestion after a miss carries its query's log id: the choice teaches the curator
+    query_id, card_id = parse_choice(str(action.get("value", "")))
+    ans = services.answerer.open(card_id)
     if ans is None:
         await respond(text=GONE, response_type="ephemeral", replace_original=False)
         log_request("open", "gone", started)
@@ -72,3 +82,4 @@ async def on_open(
     reply = renderer_of(context).ephemeral(ans)
     await respond(**message(reply, response_type="ephemeral", replace_original=in_place))
     log_answer("open", ans, started)
+    await record_reaction(services, query_id, context.user_id, chosen=card_id)

@@ -13,7 +13,15 @@ from bot.daily.schedule import today_in
 from bot.services import Services
 from bot.slack import errors
 from bot.slack.daily_blocks import render as render_daily
-from handlers.common import log_answer, log_request, message, renderer_of, services_of
+from handlers.common import (
+    log_answer,
+    log_request,
+    message,
+    query_id_for,
+    record_query,
+    renderer_of,
+    services_of,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -37,9 +45,11 @@ async def on_osce(
     services = services_of(context)
     cmd = services.answerer.command(command.get("text") or "")
     if cmd.answer is not None:
-        reply = renderer_of(context).ephemeral(cmd.answer)
+        query_id = query_id_for(services, cmd.answer)
+        reply = renderer_of(context).ephemeral(cmd.answer, query_id)
         await respond(**message(reply, response_type="ephemeral"))
         log_answer("command", cmd.answer, started)
+        await record_query(services, query_id, "command", cmd.answer)
     elif cmd.action == "today":
         post = post_for(services.corpus, today_in(services.settings.daily_tz))
         await respond(**message(render_daily(services.corpus, post), response_type="ephemeral"))

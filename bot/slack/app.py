@@ -27,7 +27,7 @@ from bot.slack.blocks import Renderer
 from bot.slack.client import build_client, retry_handlers
 
 if TYPE_CHECKING:
-    from bot.state import Store
+    from bot.state import QueryLog, Store
 
 log = logging.getLogger("osce.app")
 
@@ -38,6 +38,7 @@ def build_app(
     store: Store,
     *,
     client: AsyncWebClient | None = None,
+    queries: QueryLog | None = None,
 ) -> AsyncApp:
     """A Bolt AsyncApp with every listener registered.
 
@@ -45,6 +46,7 @@ def build_app(
     listener calls `ack()`, and the matching and the reply run after it, so Slack's 3-second
     limit never depends on how long an answer takes. Request signatures are checked by Bolt
     whenever a signing secret is configured (HTTP mode); Socket Mode has none to check.
+    `queries` is the query log (None: nothing is logged and answers carry no feedback buttons).
     """
     bolt_log = logging.getLogger("osce.bolt")
     bolt_log.addFilter(_token_skipped_filter)  # idempotent: the same function object
@@ -57,7 +59,7 @@ def build_app(
         process_before_response=False,
         logger=bolt_log,
     )
-    services = Services(settings, corpus, Answerer(corpus), store)
+    services = Services(settings, corpus, Answerer(corpus), store, queries)
     renderer = Renderer(corpus)
 
     async def provide(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:

@@ -90,14 +90,18 @@ async def _check_token(client: AsyncWebClient) -> None:
 @contextlib.asynccontextmanager
 async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]:
     from bot.slack.scheduler import run_daily
-    from bot.state import Store
+    from bot.state import QueryLog, Store
 
     async with aiohttp.ClientSession() as session:
         client = build_client(settings, session=session)
         await _check_token(client)
         store = await asyncio.to_thread(Store, settings.database_url)
         try:
-            app = build_app(settings, corpus, store, client=client)
+            queries = QueryLog(store, settings.query_log_days, settings.query_log_key)
+            await asyncio.to_thread(queries.prune)  # QUERY_LOG_DAYS=0 also drops what was kept
+            app = build_app(
+                settings, corpus, store, client=client, queries=queries if queries.enabled else None
+            )
             daily = asyncio.create_task(run_daily(settings, store, corpus, client), name="daily")
             daily.add_done_callback(_report_daily_end)
             try:
