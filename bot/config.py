@@ -37,6 +37,7 @@ class Settings:
     query_log_days: int = DEFAULT_QUERY_LOG_DAYS
     # key of the HMAC that counts distinct people; None: a random key kept in the database
     query_log_key: str | None = field(default=None, repr=False)
+    curator_channel: str | None = None  # the weekly digest of misses and proposals goes here
 
     def __repr__(self) -> str:  # never show tokens, even in a traceback
         return f"Settings(port={self.port}, api_url={self.api_url!r}, facts_dir={str(self.facts_dir)!r})"
@@ -70,6 +71,7 @@ class Settings:
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
             query_log_days=int(days_text),
             query_log_key=get("QUERY_LOG_KEY"),
+            curator_channel=get("CURATOR_CHANNEL"),
         )
 
     def require_http(self) -> None:

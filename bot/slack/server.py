@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -29,6 +30,9 @@ from bot.config import Settings
 from bot.slack import errors
 from bot.slack.app import build_app
 from bot.slack.client import build_client
+
+if TYPE_CHECKING:
+    from bot.state import QueryLog, Store
 
 log = logging.getLogger("osce.server")
 
@@ -104,21 +108,45 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
             )
             daily = asyncio.create_task(run_daily(settings, store, corpus, client), name="daily")
             daily.add_done_callback(_report_daily_end)
+            loops = [daily]
+            if settings.curator_channel and queries.enabled:
+                loops.append(_start_digest(settings, store, queries, corpus, client))
             try:
                 yield Running(app, client)
             finally:
-                daily.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await daily
+                for loop in loops:
+                    loop.cancel()
+                for loop in loops:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await loop
         finally:
             await asyncio.to_thread(store.close)
+
+
+def _start_digest(
+    settings: Settings, store: Store, queries: QueryLog, corpus: Corpus, client: AsyncWebClient
+) -> asyncio.Task[None]:
+    """The weekly curator digest (CURATOR_CHANNEL), beside the daily scheduler."""
+    from bot.answers import Answerer
+    from bot.slack.digest import run_digest
+
+    assert settings.curator_channel is not None
+    task = asyncio.create_task(
+        run_digest(
+            store, queries, Answerer(corpus), client, settings.curator_channel, settings.daily_tz
+        ),
+        name="digest",
+    )
+    task.add_done_callback(_report_daily_end)
+    return task
 
 
 async def _drain(timeout: float = DRAIN_SECONDS) -> None:
     """Let replies already acked finish (Bolt runs them as tasks after the ack) before the
     HTTP session they use is closed; a user who got the ack should also get the answer."""
     current = asyncio.current_task()
-    pending = [t for t in asyncio.all_tasks() if t is not current and t.get_name() != "daily"]
+    loops = ("daily", "digest")
+    pending = [t for t in asyncio.all_tasks() if t is not current and t.get_name() not in loops]
     if pending:
         _done, late = await asyncio.wait(pending, timeout=timeout)
         if late:
@@ -127,7 +155,7 @@ async def _drain(timeout: float = DRAIN_SECONDS) -> None:
 
 def _report_daily_end(task: asyncio.Task[object]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.error("daily scheduler stopped", exc_info=task.exception())
+        log.error("%s scheduler stopped", task.get_name(), exc_info=task.exception())
 
 
 async def _until_signalled() -> None:
