@@ -95,6 +95,20 @@ class Answerer:
         """Type-ahead: cards whose title or alias a half-typed prefix may be heading for."""
         return self.suggester.suggest(prefix, limit)
 
+    def alternatives(self, query: str, exclude: str, limit: int = 4) -> tuple[Card, ...]:
+        """The next best cards when `exclude` was "not what I asked": the matcher's other
+        candidates for the query, then the excluded card's related cards."""
+        ranked = [s.card for s in self.matcher.match(query).ranked] if query else []
+        excluded = self.corpus.get(exclude)
+        related = [self.corpus.get(r) for r in excluded.related] if excluded else []
+        seen = {exclude}
+        out: list[Card] = []
+        for card in (*ranked, *related):
+            if card is not None and card.id not in seen:
+                seen.add(card.id)
+                out.append(card)
+        return tuple(out[:limit])
+
     def open(self, card_id: str) -> Answer | None:
         """The answer for a card chosen by id (a suggestion or related-card button)."""
         card = self.corpus.get(card_id)

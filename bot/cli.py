@@ -118,7 +118,25 @@ def build_parser() -> argparse.ArgumentParser:
         "post-today", help="post the daily post to every subscribed channel, once"
     )
     post.add_argument("--date", type=_date, help="YYYY-MM-DD (default: today in DAILY_TZ)")
+
+    insights = sub.add_parser(
+        "insights", help="what people asked: misses, proposed questions, disliked cards"
+    )
+    insights.add_argument(
+        "--days", type=_days, default=7, help="how many days back, today included (default 7)"
+    )
+    shape = insights.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="one JSON object")
+    shape.add_argument(
+        "--patch", action="store_true", help="a unified diff adding the proposals to the cards"
+    )
     return parser
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a number of days (1 or more): {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -188,6 +206,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.slack.scheduler import run_post_today
 
         return run_post_today(settings, args.date)
+    if command == "insights":
+        from bot.insights.cli import run_insights
+
+        return run_insights(settings, args.days, as_json=args.json, as_patch=args.patch)
     raise AssertionError(command)
 
 

@@ -19,6 +19,7 @@ __all__ = ["ConfigError", "Settings"]
 DEFAULT_DB = "sqlite:///osce-bot.sqlite3"
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_QUERY_LOG_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"  # "json": one JSON object per line (python-json-logger)
     health_interval: float = 30.0  # seconds between the health check's auth.test calls
+    # how long the query log keeps rows (0: no query logging, and old rows are dropped)
+    query_log_days: int = DEFAULT_QUERY_LOG_DAYS
+    # key of the HMAC that counts distinct people; None: a random key kept in the database
+    query_log_key: str | None = field(default=None, repr=False)
+    curator_channel: str | None = None  # the weekly digest of misses and proposals goes here
 
     def __repr__(self) -> str:  # never show tokens, even in a traceback
         return f"Settings(port={self.port}, api_url={self.api_url!r}, facts_dir={str(self.facts_dir)!r})"
@@ -51,12 +57,23 @@ class Settings:
         port_text = get("PORT") or "3000"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"PORT must be a port number (1-65535), got {port_text[:20]!r}")
+        days_text = get("QUERY_LOG_DAYS") or str(DEFAULT_QUERY_LOG_DAYS)
+        if not days_text.isdigit() or int(days_text) > 36500:
+            raise ConfigError(
+                f"QUERY_LOG_DAYS must be a number of days (0 turns query logging off), got {days_text[:20]!r}"
+            )
         log_format = (get("LOG_FORMAT") or "text").lower()
         if log_format not in LOG_FORMATS:
             raise ConfigError(f"LOG_FORMAT must be text or json, got {log_format[:20]!r}")
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+            raise ConfigError(f"PORT must be a port number, got {port_text!r}")
+        days_text = get("QUERY_LOG_DAYS") or str(DEFAULT_QUERY_LOG_DAYS)
+        if not days_text.isdigit() or int(days_text) > 36500:
+            raise ConfigError(
+                f"QUERY_LOG_DAYS must be a number of days (0 turns query logging off), got {days_text!r}"
+            )
         return cls(
             bot_token=get("SLACK_BOT_TOKEN"),
             signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -70,6 +87,9 @@ class Settings:
             facts_dir=Path(get("FACTS_DIR") or DEFAULT_FACTS),
             log_level=log_level,
             log_format=log_format,
+            query_log_days=int(days_text),
+            query_log_key=get("QUERY_LOG_KEY"),
+            curator_channel=get("CURATOR_CHANNEL"),
         )
 
     def require_http(self) -> None:

@@ -15,7 +15,7 @@ from bot.cards import Corpus
 from bot.config import Settings
 
 if TYPE_CHECKING:
-    from bot.state import Store
+    from bot.state import QueryLog, Store
 
 
 @dataclass(frozen=True)
@@ -24,3 +24,4 @@ class Services:
     corpus: Corpus
     answerer: Answerer
     store: Store
+    queries: QueryLog | None = None  # None: query logging off (QUERY_LOG_DAYS=0, or a test)

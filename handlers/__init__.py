@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events, home, search, shortcuts
+from handlers import actions, commands, events, feedback, home, search, shortcuts
 from handlers.common import guarded
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ def register(app: AsyncApp) -> None:
     app.command(commands.COMMAND)(guarded("command", commands.on_osce))
     app.action(actions.SHARE_ACTION)(guarded("share", actions.on_share))
     app.action(actions.OPEN_PATTERN)(guarded("open", actions.on_open))
+    app.action(feedback.FEEDBACK_PATTERN)(guarded("feedback", feedback.on_feedback))
+    app.action(feedback.PICK_PATTERN)(guarded("pick", feedback.on_pick))
     app.event("app_mention")(guarded("mention", events.on_mention))
     app.event("message")(guarded("dm", events.on_message))
     # Home tab, search modal, message shortcut

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import errors
-from bot.slack.blocks import OPEN_ACTION, SHARE_ACTION, shared
+from bot.slack.blocks import OPEN_ACTION, SHARE_ACTION, parse_choice, shared
 from handlers.common import (
     SOMETHING_WRONG,
     first_time,
     log_answer,
     log_request,
     message,
+    record_reaction,
     renderer_of,
     request_key,
     services_of,
@@ -116,7 +117,9 @@ async def on_open(
     if not await _first_press(services, action, body):
         log_request(context, "open", "duplicate", started)
         return
-    ans = services.answerer.open(str(action.get("value", "")))
+    # a suggestion after a miss carries its query's log id: the choice teaches the curator
+    query_id, card_id = parse_choice(str(action.get("value", "")))
+    ans = services.answerer.open(card_id)
     if ans is None:
         await respond(text=GONE, response_type="ephemeral", replace_original=False)
         log_request(context, "open", "gone", started)
@@ -127,3 +130,4 @@ async def on_open(
     reply = renderer_of(context).ephemeral(ans)
     await respond(**message(reply, response_type="ephemeral", replace_original=in_place))
     log_answer(context, "open", ans, started)
+    await record_reaction(services, query_id, context.user_id, chosen=card_id)

@@ -21,6 +21,8 @@ from handlers.common import (
     log_answer,
     log_request,
     message,
+    query_id_for,
+    record_query,
     renderer_of,
     request_key,
     services_of,
@@ -59,9 +61,11 @@ async def on_osce(
         log_request(context, "command", "search", started)
         return
     if cmd.answer is not None:
-        reply = renderer_of(context).ephemeral(cmd.answer)
+        query_id = query_id_for(services, cmd.answer)
+        reply = renderer_of(context).ephemeral(cmd.answer, query_id)
         await respond(**message(reply, response_type="ephemeral"))
         log_answer(context, "command", cmd.answer, started)
+        await record_query(services, query_id, "command", cmd.answer)
     elif cmd.action == "today":
         post = post_for(services.corpus, today_in(services.settings.daily_tz))
         await respond(**message(render_daily(services.corpus, post), response_type="ephemeral"))

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 
@@ -18,6 +18,7 @@ from bot.answers import Answer
 from bot.services import Services
 from bot.slack import errors
 from bot.slack.blocks import Renderer, Reply
+from bot.state.querylog import LOGGED_KINDS, Logged, logged_text, new_query_id, utc_today
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncBoltContext
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from bot.slack.metrics import Metrics
 
 log = logging.getLogger("osce.request")
+T = TypeVar("T")
 
 SOMETHING_WRONG = (
     "Something went wrong posting to this channel ({code}); an admin can check the logs."
@@ -112,6 +114,60 @@ def guarded(
                         )
 
     return run
+
+
+def query_id_for(services: Services, ans: Answer) -> str | None:
+    """An id for the query log when this answer is to be logged (a question, logging on)."""
+    queries = services.queries
+    if queries is None or not queries.enabled or ans.kind not in LOGGED_KINDS:
+        return None
+    return new_query_id()
+
+
+async def record_query(services: Services, query_id: str | None, surface: str, ans: Answer) -> None:
+    """Log an answer's outcome; called after the reply is sent, so it never delays it."""
+    if query_id is None or services.queries is None:
+        return
+    entry = Logged(
+        query_id,
+        utc_today(),
+        surface,
+        ans.kind,
+        ans.card.id if ans.card else None,
+        ans.score,
+        logged_text(ans.query),
+    )
+    await _quietly(services.queries.record, entry)
+
+
+async def record_reaction(
+    services: Services,
+    query_id: str,
+    user_id: str | None,
+    *,
+    feedback: str | None = None,
+    chosen: str | None = None,
+) -> None:
+    """Log a person's feedback or choice (keyed-hashed by the query log, never stored raw)."""
+    if services.queries is None or not query_id or not user_id:
+        return
+    await _quietly(services.queries.react, query_id, user_id, feedback=feedback, chosen=chosen)
+
+
+async def logged_query(services: Services, query_id: str) -> Logged | None:
+    """The logged outcome behind a button, or None (logging off, pruned, or the DB failing)."""
+    if services.queries is None or not query_id:
+        return None
+    return await _quietly(services.queries.query_of, query_id)
+
+
+async def _quietly(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """The query log off the event loop; a failure is logged, never raised into a reply."""
+    try:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+    except Exception as exc:  # the log must never cost a person their answer
+        log.warning("query log unavailable: %s", type(exc).__name__)
+        return None
 
 
 def message(reply: Reply, **extra: Any) -> dict[str, Any]:

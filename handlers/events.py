@@ -9,7 +9,16 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.slack.events import dm_thread, is_channel_mention, is_dm_question, mention_thread
-from handlers.common import claim, log_answer, log_request, message, renderer_of, services_of
+from handlers.common import (
+    claim,
+    log_answer,
+    log_request,
+    message,
+    query_id_for,
+    record_query,
+    renderer_of,
+    services_of,
+)
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncBoltContext
@@ -47,6 +56,8 @@ async def _reply(
         log_request(context, surface, "duplicate", started)
         return
     ans = services.answerer.answer(event.get("text") or "")
-    reply = renderer_of(context).reply(ans)
+    query_id = query_id_for(services, ans)
+    reply = renderer_of(context).reply(ans, query_id)
     await client.chat_postMessage(**message(reply, channel=event["channel"], thread_ts=thread_ts))
     log_answer(context, surface, ans, started)
+    await record_query(services, query_id, surface, ans)

@@ -125,7 +125,7 @@ def bot_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "FACTS_DIR", "DAILY_"))
+        if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "FACTS_DIR", "DAILY_", "QUERY_LOG_"))
     }
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra)
@@ -141,7 +141,7 @@ class Server:
     log_path: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
-    extra_env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. QUERY_LOG_DAYS
 
     @property
     def url(self) -> str:

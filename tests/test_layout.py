@@ -2,7 +2,7 @@
 
 The rules (README, Layout):
 - only `bot.slack.*` and `handlers.*` import `slack_bolt` or `slack_sdk`;
-- the core (`bot.cards`, `bot.matching`, `bot.daily`, `bot.state`, `bot.answers`,
+- the core (`bot.cards`, `bot.matching`, `bot.daily`, `bot.state`, `bot.insights`, `bot.answers`,
   `bot.services`, `bot.config`) imports neither `bot.slack` nor `handlers` nor an entry point;
 - `handlers` never imports `bot.slack.app` or `bot.slack.server` (they import it);
 - no import cycle anywhere, counting imports inside functions and under TYPE_CHECKING.
@@ -26,6 +26,7 @@ CORE = (
     "bot.matching",
     "bot.daily",
     "bot.state",
+    "bot.insights",
     "bot.answers",
     "bot.services",
     "bot.config",

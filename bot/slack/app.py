@@ -29,7 +29,7 @@ from bot.slack.client import build_client, retry_handlers
 from bot.slack.metrics import Metrics
 
 if TYPE_CHECKING:
-    from bot.state import Store
+    from bot.state import QueryLog, Store
 
 log = logging.getLogger("osce.app")
 
@@ -42,6 +42,7 @@ def build_app(
     client: AsyncWebClient | None = None,
     metrics: Metrics | None = None,
     team_id: str | None = None,
+    queries: QueryLog | None = None,
 ) -> AsyncApp:
     """A Bolt AsyncApp with every listener registered.
 
@@ -52,6 +53,7 @@ def build_app(
     before parsing); Socket Mode has none to check. `team_id` is the installed workspace
     (auth.test): events from any other team are acked and dropped, never answered with this
     workspace's token. `metrics` (one registry per app) is what `/metrics` shows.
+    `queries` is the query log (None: nothing is logged and answers carry no feedback buttons).
     """
     bolt_log = logging.getLogger("osce.bolt")
     bolt_log.addFilter(_quiet_bolt)  # idempotent: the same function object
@@ -64,7 +66,7 @@ def build_app(
         process_before_response=False,
         logger=bolt_log,
     )
-    services = Services(settings, corpus, Answerer(corpus), store)
+    services = Services(settings, corpus, Answerer(corpus), store, queries)
     renderer = Renderer(corpus)
     metrics = metrics or Metrics.create()
 

@@ -43,6 +43,13 @@ from bot.slack.text import (
 
 SHARE_ACTION = "share_card"
 OPEN_ACTION = "open_card"
+# feedback on a card answer: `feedback:helpful` / `feedback:not_asked`, value "QUERY_ID|CARD"
+FEEDBACK_ACTION = "feedback"
+HELPFUL_ACTION = f"{FEEDBACK_ACTION}:helpful"
+NOT_ASKED_ACTION = f"{FEEDBACK_ACTION}:not_asked"
+# after "Not what I asked": `pick_card:0..n` (value "QUERY_ID|CARD") and `pick_card:none`
+PICK_ACTION = "pick_card"
+NONE_FIT_ACTION = f"{PICK_ACTION}:none"
 
 Blocks = tuple[dict[str, Any], ...]
 
@@ -72,13 +79,26 @@ def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> 
     )
 
 
-def _open_buttons(cards: Iterable[Card], prefix: str) -> ActionsBlock:
-    # action_ids must be unique within a block; the value carries the card id
+def _open_buttons(cards: Iterable[Card], prefix: str, query_id: str | None = None) -> ActionsBlock:
+    # action_ids must be unique within a block; the value carries the card id, and for a
+    # suggestion the query log id too, so the choice can be recorded (never the query text)
     return ActionsBlock(
         elements=[
-            _button(c.title, f"{OPEN_ACTION}:{prefix}{n}", c.id) for n, c in enumerate(cards)
+            _button(c.title, f"{OPEN_ACTION}:{prefix}{n}", choice_value(query_id, c.id))
+            for n, c in enumerate(cards)
         ][:25]
     )
+
+
+def choice_value(query_id: str | None, card_id: str) -> str:
+    """A button's value: "QUERY_ID|CARD" when the query was logged, else the card id alone."""
+    return f"{query_id}|{card_id}" if query_id else card_id
+
+
+def parse_choice(value: str) -> tuple[str, str]:
+    """(query id or "", card id) from a button's value; card ids are slugs, never with '|'."""
+    query_id, sep, card_id = value.rpartition("|")
+    return (query_id, card_id) if sep else ("", value)
 
 
 def source_line(corpus: Corpus, card: Card) -> str:
@@ -119,7 +139,7 @@ def card_reply(corpus: Corpus, card: Card) -> tuple[str, Blocks]:
 
 
 def suggestions_reply(
-    query: str, cards: Sequence[Card], *, confident_none: bool
+    query: str, cards: Sequence[Card], *, confident_none: bool, query_id: str | None = None
 ) -> tuple[str, Blocks]:
     """The query is echoed back inert (see `bot.slack.text.echo`) in a `verbatim` text
     object, so Slack neither auto-links a URL in it nor parses a mention."""
@@ -134,7 +154,7 @@ def suggestions_reply(
         SectionBlock(text=MarkdownTextObject(text=cut(lead, SECTION_MAX), verbatim=True))
     ]
     if cards:
-        blocks.append(_open_buttons(cards, "s"))
+        blocks.append(_open_buttons(cards, "s", query_id))
     text = lead + ("" if not cards else " " + "; ".join(c.title for c in cards))
     return text, _dicts(blocks)
 
@@ -259,6 +279,37 @@ def with_share(reply: Reply, card: Card) -> Reply:
     return Reply(reply.text, reply.blocks[: MAX_BLOCKS - 1] + (share,))
 
 
+def with_feedback(reply: Reply, query_id: str, card: Card) -> Reply:
+    """A card answer with "Helpful" / "Not what I asked" (its query was logged)."""
+    value = choice_value(query_id, card.id)
+    buttons = ActionsBlock(
+        elements=[
+            _button("Helpful", HELPFUL_ACTION, value),
+            _button("Not what I asked", NOT_ASKED_ACTION, value),
+        ]
+    ).to_dict()
+    return Reply(reply.text, reply.blocks[: MAX_BLOCKS - 1] + (buttons,))
+
+
+def alternatives_reply(query_id: str, cards: Sequence[Card]) -> Reply:
+    """After "Not what I asked", to that person only: the next best cards, or none of them."""
+    lead = (
+        "Sorry about that. Was it one of these?"
+        if cards
+        else "Sorry about that. I have no other card close to it."
+    )
+    buttons = [
+        _button(c.title, f"{PICK_ACTION}:{n}", choice_value(query_id, c.id))
+        for n, c in enumerate(cards[:24])
+    ]
+    buttons.append(_button("None of these", NONE_FIT_ACTION, choice_value(query_id, "")))
+    text = lead + ("" if not cards else " " + "; ".join(c.title for c in cards))
+    return Reply(text, _dicts([_section(lead), ActionsBlock(elements=buttons)]))
+
+
+THANKS = "Thanks, noted: it helps the cards' curator see what to add."
+
+
 def shared(corpus: Corpus, card: Card, user_id: str, *, via: str = "with `/osce`") -> Reply:
     """The card posted visibly, saying who shared it (user ids are Slack's, never free text)."""
     who_text = user_mention(user_id)
@@ -296,11 +347,14 @@ class Renderer:
             out.append(option)
         return out
 
-    def reply(self, answer: Answer) -> Reply:
+    def reply(self, answer: Answer, query_id: str | None = None) -> Reply:
+        """`query_id`: the answer's query was logged, so a card gets the feedback buttons and
+        suggestions carry the id (the cached part stays the same for everyone)."""
         corpus = self.corpus
         if answer.kind == "card" and answer.card is not None:
             card = answer.card
-            return self._once(f"card:{card.id}", lambda: card_reply(corpus, card))
+            reply = self._once(f"card:{card.id}", lambda: card_reply(corpus, card))
+            return with_feedback(reply, query_id, card) if query_id else reply
         if answer.year is not None and answer.kind in ("year", "none"):
             year, cards, month = answer.year, answer.suggestions, answer.month
             key = f"year:{year}:{month}:{','.join(c.id for c in cards)}"
@@ -317,15 +371,17 @@ class Renderer:
                 answer.query,
                 answer.suggestions,
                 confident_none=answer.kind == "none",
+                query_id=query_id,
             )
         )
 
-    def ephemeral(self, answer: Answer) -> Reply:
+    def ephemeral(self, answer: Answer, query_id: str | None = None) -> Reply:
         """The slash-command variant: a card gets the Share button (also rendered once)."""
         card = answer.card
         if card is None:
-            return self.reply(answer)
-        return self._cached(f"share:{card.id}", lambda: with_share(self.reply(answer), card))
+            return self.reply(answer, query_id)
+        reply = self._cached(f"share:{card.id}", lambda: with_share(self.reply(answer), card))
+        return with_feedback(reply, query_id, card) if query_id else reply
 
     def _once(self, key: str, make: Callable[[], tuple[str, Blocks]]) -> Reply:
         return self._cached(key, lambda: Reply(*make()))

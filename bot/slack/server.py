@@ -15,6 +15,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -36,13 +37,16 @@ from bot.slack.gate import MAX_BODY, RefusalLog, verified
 from bot.slack.health import Health
 from bot.slack.metrics import Metrics
 
+if TYPE_CHECKING:
+    from bot.state import QueryLog, Store
+
 log = logging.getLogger("osce.server")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 DRAIN_SECONDS = 10.0
-BACKGROUND = frozenset({"daily", "health"})  # tasks stopped, not drained, at shutdown
+BACKGROUND = frozenset({"daily", "digest", "health"})  # tasks stopped, not drained, at shutdown
 
 __all__ = ["Running", "build_web_app", "configure_logging", "run_http", "run_socket"]
 
@@ -114,7 +118,7 @@ async def _check_token(client: AsyncWebClient) -> tuple[str, str | None]:
 @contextlib.asynccontextmanager
 async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]:
     from bot.slack.scheduler import run_daily
-    from bot.state import Store
+    from bot.state import QueryLog, Store
 
     async with aiohttp.ClientSession() as session:
         client = build_client(settings, session=session)
@@ -122,8 +126,16 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
         store = await asyncio.to_thread(Store, settings.database_url)
         try:
             metrics = Metrics.create()
+            queries = QueryLog(store, settings.query_log_days, settings.query_log_key)
+            await asyncio.to_thread(queries.prune)  # QUERY_LOG_DAYS=0 also drops what was kept
             app = build_app(
-                settings, corpus, store, client=client, metrics=metrics, team_id=team_id
+                settings,
+                corpus,
+                store,
+                client=client,
+                metrics=metrics,
+                team_id=team_id,
+                queries=queries if queries.enabled else None,
             )
             health = Health(client, store, len(corpus.cards), settings.health_interval, slack)
             health.start()
@@ -132,15 +144,38 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
                 name="daily",
             )
             daily.add_done_callback(_report_daily_end)
+            loops = [daily]
+            if settings.curator_channel and queries.enabled:
+                loops.append(_start_digest(settings, store, queries, corpus, client))
             try:
                 yield Running(app, client, health, metrics)
             finally:
-                daily.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await daily
+                for loop in loops:
+                    loop.cancel()
+                for loop in loops:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await loop
                 await health.stop()
         finally:
             await asyncio.to_thread(store.close)
+
+
+def _start_digest(
+    settings: Settings, store: Store, queries: QueryLog, corpus: Corpus, client: AsyncWebClient
+) -> asyncio.Task[None]:
+    """The weekly curator digest (CURATOR_CHANNEL), beside the daily scheduler."""
+    from bot.answers import Answerer
+    from bot.slack.digest import run_digest
+
+    assert settings.curator_channel is not None
+    task = asyncio.create_task(
+        run_digest(
+            store, queries, Answerer(corpus), client, settings.curator_channel, settings.daily_tz
+        ),
+        name="digest",
+    )
+    task.add_done_callback(_report_daily_end)
+    return task
 
 
 async def _drain(timeout: float = DRAIN_SECONDS) -> None:
@@ -158,7 +193,7 @@ async def _drain(timeout: float = DRAIN_SECONDS) -> None:
 
 def _report_daily_end(task: asyncio.Task[object]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.error("daily scheduler stopped", exc_info=task.exception())
+        log.error("%s scheduler stopped", task.get_name(), exc_info=task.exception())
 
 
 async def _until_signalled() -> None:

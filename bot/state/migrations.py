@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Column, Connection, Date, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
 
 # The version table itself is created before any migration runs (it records which ran).
 VERSION_TABLE = "osce_schema_version"
@@ -53,6 +63,39 @@ def _v1(conn: Connection) -> None:
     v1.create_all(conn, checkfirst=True)
 
 
+def _v3(conn: Connection) -> None:
+    """The query log (as of version 3): what was asked and how it went, feedback and choices,
+    and the per-database key of the hash that counts people. No user or channel ids."""
+    v3 = MetaData()
+    Table(
+        "osce_queries",
+        v3,
+        Column("id", String(16), primary_key=True),  # random, made before the reply is sent
+        Column("day", Date, nullable=False, index=True),
+        Column("surface", String(16), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("card", String(64)),
+        Column("score", Float, nullable=False),
+        Column("query", String(120), nullable=False),
+    )
+    Table(
+        "osce_feedback",
+        v3,
+        Column("query_id", String(16), primary_key=True),
+        Column("person", String(32), primary_key=True),  # HMAC of the user id, never the id
+        Column("day", Date, nullable=False, index=True),
+        Column("feedback", String(16)),
+        Column("chosen", String(64)),
+    )
+    Table(
+        "osce_secrets",
+        v3,
+        Column("name", String(32), primary_key=True),
+        Column("value", String(128), nullable=False),
+    )
+    v3.create_all(conn, checkfirst=True)
+
+
 # Applied in order, each in the same locked transaction; append, never edit.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1),)
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1), (3, _v3))
 LATEST = MIGRATIONS[-1][0]

@@ -143,6 +143,11 @@ class Store:
             raise
 
     @property
+    def engine(self) -> Engine:
+        """For the query log (bot.state.querylog), which keeps its tables in this database."""
+        return self._engine
+
+    @property
     def dialect(self) -> str:
         return self._engine.dialect.name
 
