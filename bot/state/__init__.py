@@ -1,5 +1,5 @@
 """The bot's state in SQL (subscriptions, daily posts, events seen) and its migrations."""
 
-from bot.state.store import Store, Subscription
+from bot.state.store import Claim, Store, Subscription
 
-__all__ = ["Store", "Subscription"]
+__all__ = ["Claim", "Store", "Subscription"]
