@@ -51,6 +51,8 @@ class FakeSlack:
         self._failures: dict[str, deque[_Failure]] = {}
         self._delays: dict[str, deque[float]] = {}
         self.latency = 0.0
+        self.in_flight = 0  # calls being answered now, and the most at any moment
+        self.max_in_flight = 0
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posts, oldest first
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
@@ -137,7 +139,14 @@ class FakeSlack:
             delay = (delays.popleft() if delays else 0.0) + self.latency
             answer = None if failure is not None else self._ok(method, params)
         if delay:
-            await asyncio.sleep(delay)
+            with self._lock:
+                self.in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await asyncio.sleep(delay)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
         if failure is not None:
             if failure.drop:
                 assert request.transport is not None

@@ -32,3 +32,5 @@ def test_scopes_cover_what_the_code_calls() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     # /osce, reading mentions and DMs, replying in channels, threads and DMs
     assert {"commands", "app_mentions:read", "im:history", "chat:write"} <= scopes
+    # the daily post looks for its own tagged post before re-sending (public, private)
+    assert {"channels:history", "groups:history"} <= scopes

@@ -233,7 +233,10 @@ class Delivery:
 
     async def post_all(self, items: Iterable[tuple[str, dt.date]]) -> list[PostResult]:
         """Post each (channel, day) concurrently within the bounds; results in input order."""
-        return list(await asyncio.gather(*(self.post(ch, day) for ch, day in items)))
+        # named "daily": on shutdown the server cancels them with the loop instead of draining
+        # them (a cancelled post is let go safely, see `_let_go`)
+        tasks = [asyncio.create_task(self.post(ch, day), name="daily") for ch, day in items]
+        return list(await asyncio.gather(*tasks))
 
     async def post(self, channel: str, day: dt.date) -> PostResult:
         """Post `day`'s post to `channel` unless it is there already; never raises for

@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answers import DEFAULT_AT
@@ -164,7 +165,19 @@ async def _post_all(
     if main is not None:
         with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGTERM, main.cancel)
-    client = build_client(settings)
+    async with aiohttp.ClientSession() as session:  # one connection pool for the run
+        return await _post_with(
+            settings, store, corpus, items, build_client(settings, session=session)
+        )
+
+
+async def _post_with(
+    settings: Settings,
+    store: Store,
+    corpus: Corpus,
+    items: list[tuple[str, dt.date]],
+    client: AsyncWebClient,
+) -> tuple[list[PostResult], str | None]:
     deadline = time.monotonic() + 2 * settings.daily_lease + settings.daily_timeout
     try:
         async with Delivery(settings, store, client, corpus) as delivery:
