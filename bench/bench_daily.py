@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,8 @@ from tests.fakeslack import FakeSlack  # noqa: E402
 from tests.slack_signing import bot_env  # noqa: E402
 
 
-def one_run(channels: int, latency: float, concurrency: int, rate: float) -> float:
+def one_run(channels: int, latency: float, concurrency: int, rate: float) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the post-today process)."""
     fake = FakeSlack().start()
     fake.latency = latency
     try:
@@ -49,6 +51,7 @@ def one_run(channels: int, latency: float, concurrency: int, rate: float) -> flo
                 DAILY_POSTS_PER_SECOND=str(rate),
                 LOG_LEVEL="WARNING",
             )
+            cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
             proc = subprocess.run(
                 [
@@ -67,13 +70,15 @@ def one_run(channels: int, latency: float, concurrency: int, rate: float) -> flo
                 timeout=600,
             )
             elapsed = time.monotonic() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
             if proc.returncode != 0:
                 raise SystemExit(f"post-today exited {proc.returncode}: {proc.stderr[-2000:]}")
             posted = {c.params["channel"] for c in fake.calls_to("chat.postMessage")}
             calls = len(fake.calls_to("chat.postMessage"))
             if len(posted) != channels or calls != channels:
                 raise SystemExit(f"expected {channels} posts, got {calls} to {len(posted)}")
-            return elapsed
+            return elapsed, used
     finally:
         fake.stop()
 
@@ -92,8 +97,11 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     for run in range(1, args.runs + 1):
-        elapsed = one_run(args.channels, args.latency, args.concurrency, args.rate)
-        print(f"run {run}: {elapsed:.2f} s ({args.channels / elapsed:.0f} channels/s)")
+        elapsed, cpu = one_run(args.channels, args.latency, args.concurrency, args.rate)
+        print(
+            f"run {run}: {elapsed:.2f} s wall ({args.channels / elapsed:.0f} channels/s), "
+            f"post-today CPU {cpu:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -135,3 +135,44 @@ def test_processes_racing_get_one_claim(db_url: str) -> None:
         results = pool.map(_race, [(db_url, "Ev-race")] * 12)
     assert sum(post for post, _ in results) == 1
     assert sum(ev for _, ev in results) == 1
+
+
+def test_a_run_that_lost_its_claim_cannot_overwrite_the_run_that_took_it_over(
+    store: Store, db_url: str
+) -> None:
+    first = store.claim_post("C1", DAY, owner="run-a", sending=True)
+    assert first is not None and first.fresh_sending
+    assert store.claim_post("C1", DAY, owner="run-b") is None  # a live lease
+    store.let_go(first)  # as on SIGTERM: the next run may take it over at once
+    second = store.claim_post("C1", DAY, owner="run-b")
+    assert second is not None and second.uncertain  # it must look in the history first
+    assert second.since == first.since  # the history search starts at the first claim
+    assert store.mark_posted_by(first, "1.1") is False  # run-a is fenced off
+    assert store.mark_posted_by(second, "2.2") is True
+    assert store.post_status("C1", DAY) == ("posted", "2.2")
+    assert store.claim_post("C1", DAY, owner="run-c", lease=dt.timedelta(0)) is None
+
+
+def test_a_refused_post_is_free_to_claim_at_once(store: Store) -> None:
+    claim = store.claim_post("C1", DAY, owner="a")
+    assert store.mark_failed(claim, "not_in_channel")
+    again = store.claim_post("C1", DAY, owner="b")
+    assert again is not None and not again.uncertain
+
+
+def test_heartbeat_keeps_a_claim_alive(store: Store, db_url: str) -> None:
+    claim = store.claim_post("C1", DAY, owner="a")
+    engine = create_engine(sqlalchemy_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE osce_posts SET claimed_at = :t"), {"t": dt.datetime(2000, 1, 1)})
+    engine.dispose()
+    assert store.renew_claims(["a"]) == 1
+    assert store.claim_post("C1", DAY, owner="b") is None
+    assert store.mark_sending(claim) and store.post_status("C1", DAY)[0] == "sending"
+
+
+def test_sqlite_is_in_wal_mode(tmp_path) -> None:  # noqa: ANN001
+    s = Store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    with s._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    s.close()

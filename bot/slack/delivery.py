@@ -260,7 +260,7 @@ class Delivery:
         owner = f"{self._run}-{self._count}"
         try:
             claim = await asyncio.to_thread(
-                self.store.claim_post, channel, day, owner=owner, lease=self.lease
+                self.store.claim_post, channel, day, owner=owner, lease=self.lease, sending=True
             )
         except Exception as exc:
             return done("failed", error=f"database: {_error_of(exc)}")
@@ -279,14 +279,15 @@ class Delivery:
         self, claim: Claim, reply: Reply, done: Callable[..., PostResult]
     ) -> PostResult:
         store = self.store
-        sent = claim.uncertain
+        sent = claim.uncertain or claim.fresh_sending  # (as far as a restart can know)
         try:
             if claim.uncertain:  # an earlier run may have posted it: look before sending
                 ts = await self._find(claim)
                 if ts is not None:
                     await self._record(store.mark_posted_by, claim, ts)
                     return done("already_posted", ts=ts)
-            await asyncio.to_thread(store.mark_sending, claim)
+            if not claim.fresh_sending:
+                await asyncio.to_thread(store.mark_sending, claim)
             sent = True
             await self.pacer.wait()
             response = await self.poster.chat_postMessage(

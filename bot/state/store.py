@@ -95,6 +95,7 @@ class Claim:
     owner: str
     previous: str | None
     since: dt.datetime
+    fresh_sending: bool = False  # a new row, already recorded as `sending`
 
     @property
     def uncertain(self) -> bool:
@@ -275,10 +276,21 @@ class Store:
     # Every move after the claim is conditional on `owner`, so a run that lost its lease
     # cannot overwrite the run that took over.
     def claim_post(
-        self, channel: str, day: dt.date, *, owner: str = "", lease: dt.timedelta = CLAIM_LEASE
+        self,
+        channel: str,
+        day: dt.date,
+        *,
+        owner: str = "",
+        lease: dt.timedelta = CLAIM_LEASE,
+        sending: bool = False,
     ) -> Claim | None:
         """A Claim if this caller may post to `channel` for `day` now; at most one caller
-        gets one at a time. None: posted already, or another live run is on it."""
+        gets one at a time. None: posted already, or another live run is on it.
+
+        `sending=True`: the caller sends right after a fresh claim, so the new row starts as
+        `sending` (claimed and sending in one commit: one write less per channel in the
+        fan-out; a crash before the send costs the next run a history look, not a post).
+        """
         now = _utcnow()
         try:
             with self._engine.begin() as conn:
@@ -286,14 +298,14 @@ class Store:
                     insert(posts_table).values(
                         channel=channel,
                         day=day,
-                        status="claimed",
+                        status="sending" if sending else "claimed",
                         ts=None,
                         claimed_at=now,
                         owner=owner,
                         since=now,
                     )
                 )
-            return Claim(channel, day, owner, None, now)
+            return Claim(channel, day, owner, None, now, fresh_sending=sending)
         except IntegrityError:
             pass
         where = (posts_table.c.channel == channel, posts_table.c.day == day)
