@@ -266,20 +266,20 @@ def test_a_good_day_resets_the_count(fake_slack: FakeSlack, facts: Path, tmp_pat
     assert sub.paused is None and sub.fail_days == 2
 
 
+@pytest.mark.slow
 def test_invalid_auth_stops_the_run_at_once_with_one_line(
-    fake_slack: FakeSlack, facts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fake_slack: FakeSlack, facts: Path, tmp_path: Path
 ) -> None:
     db = sqlite_url(tmp_path)
     store = Store(db)
     for n in range(30):
         store.subscribe(f"C{n:03d}", dt.time(9), "Europe/Vienna")
     store.close()
-    fake_slack.fail_next("chat.postMessage", error="invalid_auth", times=30)
-    code = in_process_post_today(fake_slack, facts, db, DAY, daily_concurrency=1)
+    fake_slack.fail_next("chat.postMessage", error="invalid_auth", times=31)
+    code, out, err = run(post_today(fake_slack, facts, db, DAILY_CONCURRENCY="1"))
     assert code == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    (line,) = captured.err.strip().splitlines()
+    assert out == ""
+    (line,) = err.strip().splitlines()
     assert (
         "invalid_auth" in line and "SLACK_BOT_TOKEN" in line and "30 channel(s) not tried" in line
     )

@@ -139,7 +139,8 @@ class TokenRefused(Exception):
 def _error_of(exc: BaseException) -> str:
     if isinstance(exc, SlackApiError):
         return errors.error_code(exc)
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    text = str(exc).splitlines()[0][:120] if str(exc) else ""  # bounded: may quote SQL
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _certainly_not_sent(exc: Exception) -> bool:
@@ -150,15 +151,14 @@ def _certainly_not_sent(exc: Exception) -> bool:
     return isinstance(exc, aiohttp.ClientConnectorError)
 
 
-def posting_client(client: AsyncWebClient, timeout: float) -> AsyncWebClient:
-    """The client for chat.postMessage: the same token, URL and session, but it retries only
-    429s. Its siblings' connection and 5xx handlers would re-send a post Slack may already
-    have received (a dropped connection after the request went out)."""
+def posting_client(client: AsyncWebClient, session: aiohttp.ClientSession) -> AsyncWebClient:
+    """The client for chat.postMessage: the same token and URL, but it retries only 429s.
+    Its siblings' connection and 5xx handlers would re-send a post Slack may already have
+    received (a dropped connection after the request went out)."""
     return AsyncWebClient(
         token=client.token,
         base_url=client.base_url,
-        session=client.session,
-        timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes float seconds
+        session=session,
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
     )
 
@@ -187,7 +187,8 @@ class Delivery:
         self.settings = settings
         self.store = store
         self.client = client
-        self.poster = posting_client(client, settings.daily_timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self.poster = client  # replaced on entering the context
         self.corpus = corpus
         self.lease = dt.timedelta(seconds=settings.daily_lease)
         self.pacer = Pacer(settings.daily_rate, sleep=sleep)
@@ -202,6 +203,13 @@ class Delivery:
         self._heartbeat: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Delivery:
+        # The run's own pool for posts, with the timeout on the session: slack-sdk applies
+        # its `timeout` only to sessions it opens itself, and aiohttp's default is 5 minutes.
+        # Per attempt, so a 429's Retry-After wait does not count against it.
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.settings.daily_timeout)
+        )
+        self.poster = posting_client(self.client, self._session)
         # named "daily" like the loop's task: server._drain waits for every other task
         self._heartbeat = asyncio.create_task(self._beat(), name="daily")
         return self
@@ -211,6 +219,8 @@ class Delivery:
             self._heartbeat.cancel()
             with suppress(asyncio.CancelledError):
                 await self._heartbeat
+        if self._session is not None:
+            await self._session.close()
 
     async def _beat(self) -> None:
         """Renew the lease of every claim in flight, three times per lease."""
@@ -412,7 +422,11 @@ class Delivery:
 
 
 def _log(result: PostResult) -> None:
-    """One line per post; carries ids and outcomes only, never a token."""
+    """One line per post; carries ids and outcomes only, never a token. Channels skipped
+    after a token refusal are not logged one by one, nor the refusal itself: the run's one
+    line (post-today's, or the loop's) says it."""
+    if result.outcome == "skipped" or errors.is_bad_token(result.error):
+        return
     line = "daily post channel=%s day=%s kind=%s outcome=%s ms=%d"
     args: tuple[object, ...] = (
         result.channel,
