@@ -160,7 +160,17 @@ def posting_client(client: AsyncWebClient, session: aiohttp.ClientSession) -> As
         base_url=client.base_url,
         session=session,
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
+        logger=_sdk_logger(),
     )
+
+
+def _sdk_logger() -> logging.Logger:
+    """slack-sdk formats every request and answer for its debug log when `logger.level <=
+    DEBUG`, which a logger left at NOTSET (0) always is: with the post's blocks that was the
+    fan-out's largest CPU cost. A logger with its level set makes it skip the work."""
+    sdk = logging.getLogger("bot.slack.delivery.sdk")
+    sdk.setLevel(logging.DEBUG if log.isEnabledFor(logging.DEBUG) else logging.INFO)
+    return sdk
 
 
 def _epoch(naive_utc: dt.datetime) -> float:
