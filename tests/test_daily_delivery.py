@@ -377,3 +377,74 @@ def test_settings_read_the_fan_out_bounds() -> None:
 
     with pytest.raises(ConfigError, match="DAILY_POSTS_PER_SECOND"):
         Settings.from_env({"DAILY_POSTS_PER_SECOND": "0"})
+
+
+async def test_heartbeat_keeps_a_slow_post_from_being_taken_over(
+    fake_slack: FakeSlack, facts: Path, db_url: str
+) -> None:
+    settings = Settings(
+        bot_token="xoxb-test", api_url=fake_slack.url, database_url=db_url, daily_lease=0.6
+    )
+    store = await asyncio.to_thread(Store, db_url)
+    corpus = load_corpus(facts)
+    client = build_client(settings)
+    fake_slack.delay_next("chat.postMessage", 3)  # five leases long
+    async with Delivery(settings, store, client, corpus) as slow:
+        task = asyncio.create_task(slow.post("C1", DAY))
+        await asyncio.to_thread(wait_call, fake_slack)
+        await asyncio.sleep(1.5)  # past the lease: only the heartbeat keeps the claim
+        other = await post_daily(store, client, corpus, "C1", DAY, settings=settings)
+        assert other.outcome == "in_progress"
+        assert (await task).outcome == "posted"
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    assert fake_slack.calls_to("conversations.history") == []
+    store.close()
+
+
+async def test_the_loop_skips_a_paused_channel(
+    fake_slack: FakeSlack, facts: Path, tmp_path: Path
+) -> None:
+    from bot.slack.scheduler import run_daily
+
+    db = sqlite_url(tmp_path)
+    store = await asyncio.to_thread(Store, db)
+    for channel in ("CDEAD", "CLIVE"):
+        await asyncio.to_thread(store.subscribe, channel, dt.time(0), "UTC")
+    for offset in range(3):
+        await asyncio.to_thread(
+            store.record_channel_error,
+            "CDEAD",
+            DAY - dt.timedelta(days=offset),
+            "is_archived",
+            pause_after=3,
+        )
+    settings = Settings(bot_token="xoxb-test", api_url=fake_slack.url, database_url=db)
+    now = dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC)
+    ticks: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        ticks.append(seconds)
+        await asyncio.sleep(0.01)
+
+    task = asyncio.create_task(
+        run_daily(
+            settings,
+            store,
+            load_corpus(facts),
+            build_client(settings),
+            clock=lambda: now,
+            sleep=sleep,
+        )
+    )
+    try:
+        await asyncio.to_thread(wait_call, fake_slack)
+        while len(ticks) < 2:
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")] == ["CLIVE"]
+    (dead,) = [s for s in store.subscriptions() if s.channel == "CDEAD"]
+    assert dead.paused and dead.paused.startswith("is_archived on 3 days in a row")
+    store.close()
