@@ -448,3 +448,23 @@ async def test_the_loop_skips_a_paused_channel(
     (dead,) = [s for s in store.subscriptions() if s.channel == "CDEAD"]
     assert dead.paused and dead.paused.startswith("is_archived on 3 days in a row")
     store.close()
+
+
+async def test_a_run_that_cannot_read_the_history_neither_sends_nor_frees_the_day(
+    fake_slack: FakeSlack, facts: Path, db_url: str
+) -> None:
+    settings = Settings(bot_token="xoxb-test", api_url=fake_slack.url, database_url=db_url)
+    store = await asyncio.to_thread(Store, db_url)
+    corpus = load_corpus(facts)
+    client = build_client(settings)
+    claim = await asyncio.to_thread(store.claim_post, "C1", DAY, owner="dead", sending=True)
+    await asyncio.to_thread(store.let_go, claim)  # a run that died after maybe sending
+    fake_slack.fail_next("conversations.history", error="missing_scope")
+    result = await post_daily(store, client, corpus, "C1", DAY, settings=settings)
+    assert result.outcome == "uncertain" and "missing_scope" in (result.error or "")
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert store.post_status("C1", DAY)[0] == "sending"  # the next run looks again
+    result = await post_daily(store, client, corpus, "C1", DAY, settings=settings)
+    assert result.outcome == "posted"  # the history is readable now, and the post is not there
+    assert len(fake_slack.posts_in("C1")) == 1
+    store.close()

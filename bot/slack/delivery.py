@@ -302,7 +302,11 @@ class Delivery:
         sent = claim.uncertain or claim.fresh_sending  # (as far as a restart can know)
         try:
             if claim.uncertain:  # an earlier run may have posted it: look before sending
-                ts = await self._find(claim)
+                try:
+                    ts = await self._find(claim)
+                except Exception as exc:  # cannot look: neither send nor free the day
+                    await self._record(store.let_go, claim)
+                    return done("uncertain", error=f"history: {_error_of(exc)}")
                 if ts is not None:
                     await self._record(store.mark_posted_by, claim, ts)
                     return done("already_posted", ts=ts)
