@@ -7,7 +7,7 @@ os.environ and no module reads the environment behind the caller's back.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +42,12 @@ class Settings:
     # key of the HMAC that counts distinct people; None: a random key kept in the database
     query_log_key: str | None = field(default=None, repr=False)
     curator_channel: str | None = None  # the weekly digest of misses and proposals goes here
+    # the daily fan-out (bot.slack.delivery): posts in flight at once, posts started per
+    # second workspace-wide, how long a dead run's claim blocks others, chat.postMessage timeout
+    daily_concurrency: int = 20
+    daily_rate: float = 5.0
+    daily_lease: float = 120.0
+    daily_timeout: float = 30.0
 
     def __repr__(self) -> str:  # never show tokens, even in a traceback
         return f"Settings(port={self.port}, api_url={self.api_url!r}, facts_dir={str(self.facts_dir)!r})"
@@ -90,6 +96,10 @@ class Settings:
             query_log_days=int(days_text),
             query_log_key=get("QUERY_LOG_KEY"),
             curator_channel=get("CURATOR_CHANNEL"),
+            daily_concurrency=int(_number(get, "DAILY_CONCURRENCY", 20, integer=True)),
+            daily_rate=_number(get, "DAILY_POSTS_PER_SECOND", 5.0),
+            daily_lease=_number(get, "DAILY_LEASE_SECONDS", 120.0),
+            daily_timeout=_number(get, "DAILY_POST_TIMEOUT", 30.0),
         )
 
     def require_http(self) -> None:
@@ -104,6 +114,23 @@ class Settings:
         """Socket Mode needs the bot token and an app-level token."""
         _require_token("SLACK_BOT_TOKEN", self.bot_token, "xoxb-")
         _require_token("SLACK_APP_TOKEN", self.app_token, "xapp-")
+
+
+def _number(
+    get: Callable[[str], str | None], name: str, default: float, *, integer: bool = False
+) -> float:
+    """A positive number from the environment, or a ConfigError naming the variable."""
+    raw = get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        value = 0
+    if not value > 0 or value == float("inf"):
+        kind = "a whole number" if integer else "a number"
+        raise ConfigError(f"{name} must be {kind} greater than 0, got {raw!r}")
+    return value
 
 
 def _require_token(name: str, value: str | None, prefix: str) -> None:

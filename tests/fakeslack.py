@@ -3,7 +3,10 @@
 Point the bot at it with SLACK_API_URL=<fake.url>/api/ (what slack-sdk calls base_url).
 Script failures with `fake.fail_next(method, status=429, retry_after=1)` or
 `fake.fail_next(method, error="channel_not_found")`; anything unscripted succeeds the way
-Slack would answer.
+Slack would answer. Latency: `fake.latency = 0.05` delays every answer; `fake.delay_next(
+method, seconds)` delays one answer after recording the call (a post is then already in the
+channel, as when Slack answers after the client's timeout). Posted messages are kept per
+channel and served by conversations.history, with their metadata when asked for.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ class FakeSlack:
         self.response_urls: list[Call] = []
         self.response_failures: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._delays: dict[str, deque[float]] = {}
+        self.latency = 0.0
+        self.in_flight = 0  # calls being answered now, and the most at any moment
+        self.max_in_flight = 0
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posts, oldest first
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -68,6 +76,15 @@ class FakeSlack:
             q = self._failures.setdefault(method, deque())
             for _ in range(times):
                 q.append(_Failure(status, error, retry_after, drop))
+
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        with self._lock:
+            self._delays.setdefault(method, deque()).extend([seconds] * times)
+
+    def posts_in(self, channel: str) -> list[dict[str, Any]]:
+        """Messages that reached the channel (whatever the client saw of the answer)."""
+        with self._lock:
+            return list(self.messages.get(channel, []))
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -104,7 +121,7 @@ class FakeSlack:
             params.update(json.loads(body))
         else:
             params.update(dict(parse_qsl(body.decode())))
-        for key in ("blocks", "attachments", "view"):
+        for key in ("blocks", "attachments", "view", "metadata"):
             if isinstance(params.get(key), str):
                 with contextlib.suppress(ValueError):
                     params[key] = json.loads(params[key])
@@ -118,6 +135,18 @@ class FakeSlack:
             self.calls.append(Call(method, params, headers))
             queue = self._failures.get(method)
             failure = queue.popleft() if queue else None
+            delays = self._delays.get(method)
+            delay = (delays.popleft() if delays else 0.0) + self.latency
+            answer = None if failure is not None else self._ok(method, params)
+        if delay:
+            with self._lock:
+                self.in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await asyncio.sleep(delay)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
         if failure is not None:
             if failure.drop:
                 assert request.transport is not None
@@ -134,9 +163,32 @@ class FakeSlack:
                     {"ok": False, "error": "fatal_error"}, status=failure.status
                 )
             return web.json_response({"ok": False, "error": failure.error or "unknown_error"})
-        return web.json_response(self._ok(method, params))
+        return web.json_response(answer)
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: newest first, after `oldest`, metadata only on request."""
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        with_meta = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [
+            m
+            for m in reversed(self.messages.get(str(params.get("channel")), []))
+            if float(m["ts"]) > oldest
+        ]
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": [
+                {k: v for k, v in m.items() if with_meta or k != "metadata"} for m in page
+            ],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _ok(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Slack's answer to a call that succeeds (called under the lock)."""
         ts = f"{int(time.time())}.{next(self._ts):06d}"
         if method == "auth.test":
             return {
@@ -146,6 +198,13 @@ class FakeSlack:
                 "team_id": "T1",
                 "user": "osce",
             }
+        if method == "chat.postMessage":
+            message = {"type": "message", "ts": ts, "bot_id": "BBOT", "text": params.get("text")}
+            if params.get("metadata"):
+                message["metadata"] = params["metadata"]
+            self.messages.setdefault(str(params.get("channel")), []).append(message)
+        if method == "conversations.history":
+            return self._history(params)
         if method in ("chat.postMessage", "chat.postEphemeral"):
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message_ts": ts}
         if method in ("views.open", "views.update", "views.publish"):

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.cards import Card, Corpus, DateEvent, Source
 from bot.cards.loading import DEFAULT_FACTS, load_corpus
-from bot.daily.calendar import DailyPost, card_of_the_day, cycle_order, is_special, ordinal
+from bot.daily.calendar import DailyPost, card_of_the_day, is_special, ordinal, rotation
 from bot.daily.calendar import post_for as _post_for
 from bot.slack.blocks import Reply
 from bot.slack.daily_blocks import render
@@ -212,31 +212,59 @@ def test_special_days_do_not_consume_turns() -> None:
     assert turns == list(range(turns[0], turns[0] + 40))
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2080, 12, 31)))
-def test_any_cycle_is_a_permutation(day: dt.date) -> None:
-    corpus = thirty()
+def no_early_repeat(corpus: Corpus, start: dt.date, windows: int) -> None:
+    """Every run of n consecutive ordinary days from `start` shows n different cards."""
     n = len(corpus.cards)
-    cycle = ordinal(corpus, day) // n
-    order = cycle_order(corpus, cycle, day.year)
+    days = ordinary_days(corpus, start, n + windows)
+    shown = [card_of_the_day(corpus, d).id for d in days]
+    for i in range(windows + 1):
+        window = shown[i : i + n]
+        assert len(set(window)) == n, (days[i], Counter(window).most_common(2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_no_card_repeats_within_n_ordinary_days_across_cycles_and_years(day: dt.date) -> None:
+    # issue 14 item 9: back-to-back shuffles let a card end one cycle and open the next
+    no_early_repeat(thirty(), day, 2 * len(thirty().cards))
+
+
+def test_no_early_repeat_over_year_ends_with_the_real_cards(corpus: Corpus) -> None:
+    n = len(corpus.cards)
+    ordinary = [d for d in ordinary_days(corpus, dt.date(2028, 12, 20), 20)]
+    assert dt.date(2028, 12, 29) in ordinary and dt.date(2028, 12, 30) in ordinary
+    assert card_of_the_day(corpus, dt.date(2028, 12, 29)) != card_of_the_day(
+        corpus, dt.date(2028, 12, 30)
+    )
+    # in 2026 the first repeat came after 22 of 34 cards; now only after all n
+    shown = [card_of_the_day(corpus, d).id for d in ordinary_days(corpus, dt.date(2026, 1, 1), 400)]
+    first_repeat = next(i for i, cid in enumerate(shown) if cid in shown[:i])
+    assert first_repeat == n
+    for year in range(2024, 2040):
+        no_early_repeat(corpus, dt.date(year, 12, 1), 40)
+
+
+def test_rotation_is_a_fixed_permutation_and_adding_a_card_keeps_the_others_order() -> None:
+    corpus = thirty()
+    order = rotation(corpus)
     assert sorted(c.id for c in order) == sorted(c.id for c in corpus.cards)
-    # any n ordinary days in a row touch at most two cycles, so show a card at most twice
-    days = ordinary_days(corpus, day, n)
-    assert max(Counter(card_of_the_day(corpus, d).id for d in days).values()) <= 2
+    bigger = corpus_of(*corpus.cards, card("new-card"))
+    assert [c.id for c in rotation(bigger) if c.id != "new-card"] == [c.id for c in order]
 
 
-def test_round_anniversary_of_year_only_event_comes_first_in_its_year() -> None:
+def test_round_anniversary_of_year_only_event_shows_in_its_year() -> None:
     corpus = thirty()  # year-card: 2003, so 2028 is its 25th anniversary
     n = len(corpus.cards)
-    days = ordinary_days(corpus, dt.date(2028, 1, 1), 2 * n)
-    # the first cycle that begins in 2028 opens with the anniversary card
-    first = next(d for d in days if ordinal(corpus, d) % n == 0)
-    assert card_of_the_day(corpus, first).id == "year-card"
-    post = post_for(corpus, first)
+    days = ordinary_days(corpus, dt.date(2028, 1, 1), n)
+    day = next(d for d in days if card_of_the_day(corpus, d).id == "year-card")
+    post = post_for(corpus, day)
     assert "25 years ago (2003): Something in 2003" in post.reply.text
-    # and in an ordinary year it has no preference: its place varies between cycles
-    places = {cycle_order(corpus, c, 2027).index(corpus.get("year-card")) for c in range(2, 12)}
-    assert len(places) > 1
+    later = next(
+        d
+        for d in ordinary_days(corpus, dt.date(2027, 1, 1), n)
+        if card_of_the_day(corpus, d).id == "year-card"
+    )
+    assert "years ago" not in post_for(corpus, later).reply.text  # 24 years: not round
 
 
 def test_empty_corpus_gives_a_post_anyway() -> None:

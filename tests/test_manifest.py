@@ -59,6 +59,8 @@ def test_scopes_cover_what_the_code_calls() -> None:
     # /osce and the shortcuts, reading mentions and DMs, replying in channels, threads and
     # DMs (chat.postEphemeral too); views.open/update/publish need no scope of their own
     assert {"commands", "app_mentions:read", "im:history", "chat:write"} <= scopes
+    # the daily post looks for its own tagged post before re-sending (public, private)
+    assert {"channels:history", "groups:history"} <= scopes
 
 
 def _shortcut_body(shortcut: dict) -> dict:

@@ -97,33 +97,33 @@ def test_daily_channel_subscribes_at_nine_without_overriding_a_chosen_time(store
 
 def test_claim_post_lifecycle(store: Store) -> None:
     assert store.post_status("C1", DAY) is None
-    assert store.claim_post("C1", DAY) is True
-    assert store.claim_post("C1", DAY) is False
-    assert store.claim_post("C2", DAY) is True  # other channel
-    assert store.claim_post("C1", DAY + dt.timedelta(days=1)) is True  # other day
+    assert store.claim_post("C1", DAY) is not None
+    assert store.claim_post("C1", DAY) is None
+    assert store.claim_post("C2", DAY) is not None  # other channel
+    assert store.claim_post("C1", DAY + dt.timedelta(days=1)) is not None  # other day
     store.release_post("C1", DAY)
-    assert store.claim_post("C1", DAY) is True
+    assert store.claim_post("C1", DAY) is not None
     store.mark_posted("C1", DAY, "123.456")
     assert store.post_status("C1", DAY) == ("posted", "123.456")
     store.release_post("C1", DAY)  # a posted day is never given back
-    assert store.claim_post("C1", DAY) is False
+    assert store.claim_post("C1", DAY) is None
 
 
 def test_stale_claim_of_a_crashed_run_is_taken_over_once(store: Store, db_url: str) -> None:
-    assert store.claim_post("C1", DAY)
+    assert store.claim_post("C1", DAY) is not None
     engine = create_engine(sqlalchemy_url(db_url))
     with engine.begin() as conn:
         conn.execute(text("UPDATE osce_posts SET claimed_at = :t"), {"t": dt.datetime(2000, 1, 1)})
     engine.dispose()
-    assert store.claim_post("C1", DAY) is True
-    assert store.claim_post("C1", DAY) is False
+    assert store.claim_post("C1", DAY) is not None
+    assert store.claim_post("C1", DAY) is None
 
 
 def _race(args: tuple[str, str]) -> tuple[bool, bool]:
     url, key = args
     s = Store(url)  # every process also migrates at the same time
     try:
-        return s.claim_post("C1", DAY), s.claim_event(key)
+        return s.claim_post("C1", DAY) is not None, s.claim_event(key)
     finally:
         s.close()
 
@@ -135,3 +135,44 @@ def test_processes_racing_get_one_claim(db_url: str) -> None:
         results = pool.map(_race, [(db_url, "Ev-race")] * 12)
     assert sum(post for post, _ in results) == 1
     assert sum(ev for _, ev in results) == 1
+
+
+def test_a_run_that_lost_its_claim_cannot_overwrite_the_run_that_took_it_over(
+    store: Store, db_url: str
+) -> None:
+    first = store.claim_post("C1", DAY, owner="run-a", sending=True)
+    assert first is not None and first.fresh_sending
+    assert store.claim_post("C1", DAY, owner="run-b") is None  # a live lease
+    store.let_go(first)  # as on SIGTERM: the next run may take it over at once
+    second = store.claim_post("C1", DAY, owner="run-b")
+    assert second is not None and second.uncertain  # it must look in the history first
+    assert second.since == first.since  # the history search starts at the first claim
+    assert store.mark_posted_by(first, "1.1") is False  # run-a is fenced off
+    assert store.mark_posted_by(second, "2.2") is True
+    assert store.post_status("C1", DAY) == ("posted", "2.2")
+    assert store.claim_post("C1", DAY, owner="run-c", lease=dt.timedelta(0)) is None
+
+
+def test_a_refused_post_is_free_to_claim_at_once(store: Store) -> None:
+    claim = store.claim_post("C1", DAY, owner="a")
+    assert store.mark_failed(claim, "not_in_channel")
+    again = store.claim_post("C1", DAY, owner="b")
+    assert again is not None and not again.uncertain
+
+
+def test_heartbeat_keeps_a_claim_alive(store: Store, db_url: str) -> None:
+    claim = store.claim_post("C1", DAY, owner="a")
+    engine = create_engine(sqlalchemy_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE osce_posts SET claimed_at = :t"), {"t": dt.datetime(2000, 1, 1)})
+    engine.dispose()
+    assert store.renew_claims(["a"]) == 1
+    assert store.claim_post("C1", DAY, owner="b") is None
+    assert store.mark_sending(claim) and store.post_status("C1", DAY)[0] == "sending"
+
+
+def test_sqlite_is_in_wal_mode(tmp_path) -> None:  # noqa: ANN001
+    s = Store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    with s._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    s.close()

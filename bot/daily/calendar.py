@@ -8,14 +8,14 @@ Rules, in order:
 1. "On this day": events dated to the day whose month and day are today's (past years).
 2. "This month": on the 1st of a month, events known only to that month (past years).
    Both may apply on one day; the post then has both sections.
-3. Otherwise a "card of the day", from a rotation described in `card_of_the_day`.
+3. Otherwise a "card of the day", from the fixed rotation described in `rotation`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import random
+import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -149,58 +149,36 @@ def ordinal(corpus: Corpus, day: dt.date) -> int:
     return -_ordinary_before(corpus, day, EPOCH)
 
 
-def _first_ordinal_of_year(corpus: Corpus, year: int) -> int:
-    return ordinal(corpus, dt.date(year, 1, 1))
-
-
 def round_anniversary(card: Card, year: int) -> DateEvent | None:
     """The card's oldest year-only event that has a round anniversary in `year`."""
     events = [e for e in card.dates if e.precision == "year" and is_round(year - e.year)]
     return min(events, key=lambda e: e.date) if events else None
 
 
-def _cycle_year(corpus: Corpus, cycle_start: int, near: int) -> int:
-    """The calendar year the turn `cycle_start` falls in (searching back from `near`)."""
-    year = near
-    while _first_ordinal_of_year(corpus, year) > cycle_start:
-        year -= 1
-    return year
+def _rotation_key(card: Card) -> str:
+    """A stable pseudo-random place per card id: adding a card slots it in, others keep order."""
+    return hashlib.sha256(f"osce-bot daily rotation {card.id}".encode()).hexdigest()
 
 
-def cycle_order(corpus: Corpus, cycle: int, near_year: int) -> tuple[Card, ...]:
-    """The order of all cards in one cycle of the rotation.
+def rotation(corpus: Corpus) -> tuple[Card, ...]:
+    """The one fixed order the card of the day cycles through, turn after turn.
 
-    A cycle is len(cards) consecutive ordinary days; each card has exactly one of them, so no
-    card comes back before every card has had its day. The base order is a permutation of the
-    sorted ids seeded by the cycle number (random.Random with a str seed is stable across
-    Python versions and platforms).
-
-    Round anniversaries (5, 10, 15 ... years) of year-only events "come up" in the first cycle
-    that begins in that calendar year: in that cycle the cards having one go first (in the
-    permutation's order), so they are shown in the first days of the cycle, inside the
-    anniversary year, and the cycle is still a permutation. Only the cycle number and the
-    year decide the order, so any day can be computed on its own without replaying history.
+    The rotation is strictly periodic: any len(cards) consecutive ordinary days show every
+    card exactly once, across cycle boundaries and year ends alike. (A fresh shuffle per
+    cycle, as before, let a card that ended one cycle open the next: 2028-12-29 and
+    2028-12-30 showed the same card.) A strictly periodic sequence with no early repeat must
+    be one fixed order, so there is no per-cycle variation to tune; round anniversaries still
+    show: a card comes up every len(cards) ordinary days, so in its anniversary year it is
+    shown, each time with the "N years ago" line (`post_for`).
     """
-    cards = sorted(corpus.cards, key=lambda c: c.id)
-    n = len(cards)
-    order = cards[:]
-    random.Random(f"osce-bot daily rotation {cycle}").shuffle(order)
-    start = cycle * n
-    year = _cycle_year(corpus, start, near_year)
-    first_of_year = _first_ordinal_of_year(corpus, year)
-    if start - first_of_year < n:  # no earlier cycle began in this year
-        due = [c for c in order if round_anniversary(c, year) is not None]
-        rest = [c for c in order if round_anniversary(c, year) is None]
-        order = due + rest
-    return tuple(order)
+    return tuple(sorted(corpus.cards, key=lambda c: (_rotation_key(c), c.id)))
 
 
 def card_of_the_day(corpus: Corpus, day: dt.date) -> Card | None:
     if not corpus.cards:
         return None
-    turn = ordinal(corpus, day)
-    cycle, position = divmod(turn, len(corpus.cards))
-    return cycle_order(corpus, cycle, day.year)[position]
+    order = rotation(corpus)
+    return order[ordinal(corpus, day) % len(order)]
 
 
 # ---- putting it together --------------------------------------------------------------------

@@ -12,15 +12,22 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 WAKE_AT_LEAST_EVERY = dt.timedelta(seconds=60)
+PAUSE_AFTER_DAYS = 3  # consecutive days of a permanent channel error before pausing
 
 
 @dataclass(frozen=True)
 class Subscription:
-    """A channel that gets the daily post at `at` (local to `tz`)."""
+    """A channel that gets the daily post at `at` (local to `tz`).
+
+    `paused` says why posting stopped (a channel error met on PAUSE_AFTER_DAYS days in a
+    row); a paused subscription is skipped until `/osce subscribe` is used there again.
+    """
 
     channel: str
     at: dt.time
     tz: str
+    paused: str | None = None
+    fail_days: int = 0
 
 
 def today_in(tz: str, now: dt.datetime | None = None) -> dt.date:

@@ -11,18 +11,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answers import DEFAULT_AT
 from bot.cards import Corpus
 from bot.cards.loading import load_checked
 from bot.config import Settings
-from bot.daily.schedule import WAKE_AT_LEAST_EVERY, is_due, local_day, next_wake, today_in
+from bot.daily.schedule import WAKE_AT_LEAST_EVERY, is_due, local_day, next_wake
+from bot.slack import errors
 from bot.slack.client import build_client
-from bot.slack.delivery import PostResult, post_daily
+from bot.slack.delivery import Delivery, PostResult
 from bot.state import Store, Subscription
 
 log = logging.getLogger(__name__)
@@ -62,14 +67,23 @@ async def run_daily(
         try:
             subs = await asyncio.to_thread(store.subscriptions)
             now = clock()
-            for sub in subs:
-                day = local_day(sub, now)
-                key = (sub.channel, day)
-                if not is_due(sub, now) or not_before.get(key, now) > now:
-                    continue
-                result = await post_daily(store, client, corpus, sub.channel, day)
-                on_result(result.outcome)
-                not_before[key] = _retry_time(result, now)
+            due = [
+                (sub.channel, local_day(sub, now))
+                for sub in subs
+                if sub.paused is None and is_due(sub, now)
+            ]
+            due = [key for key in due if not_before.get(key, now) <= now]
+            if due:
+                async with Delivery(settings, store, client, corpus) as delivery:
+                    results = await delivery.post_all(due)
+                if delivery.stopped:
+                    log.error(
+                        "daily posts stopped: Slack refused the token (%s); check SLACK_BOT_TOKEN",
+                        delivery.stopped,
+                    )
+                for result in results:
+                    on_result(result.outcome)
+                    not_before[(result.channel, result.day)] = _retry_time(result, now)
             for old in [k for k in not_before if k[1] < now.date() - dt.timedelta(days=2)]:
                 del not_before[old]
             wake = next_wake(subs, clock())
@@ -82,17 +96,23 @@ async def run_daily(
 
 
 def _retry_time(result: PostResult, now: dt.datetime) -> dt.datetime:
-    if result.outcome in ("posted", "already_posted"):
+    if result.ok:
         return dt.datetime.max.replace(tzinfo=dt.UTC)  # done for that day
-    if result.outcome == "in_progress":
-        return now + RETRY_TRANSIENT_AFTER  # someone else is on it; check it went through
-    return now + (RETRY_PERMANENT_AFTER if result.permanent else RETRY_TRANSIENT_AFTER)
+    if result.outcome in ("in_progress", "uncertain"):
+        return now + RETRY_TRANSIENT_AFTER  # look again (in the history) in a while
+    if result.outcome == "skipped" or result.permanent:
+        return now + RETRY_PERMANENT_AFTER
+    return now + RETRY_TRANSIENT_AFTER
 
 
-def run_post_today(settings: Settings, date: dt.date | None) -> int:
-    """`bot post-today`: post `date` (default today in DAILY_TZ) to every subscribed channel,
-    whatever its HH:MM, through the same claim as the loop (so cron next to a running bot
-    still posts once per channel and day)."""
+def run_post_today(settings: Settings, date: dt.date | None, *, clock: Clock = utc_now) -> int:
+    """`bot post-today`: post to every subscribed channel, whatever its HH:MM, through the
+    same claims as the loop (so cron next to a running bot still posts once per channel and
+    day). The day is `date`, or else today in each subscription's own time zone.
+
+    Exit codes: 0 every channel has its post; 1 some channel failed or is unconfirmed;
+    2 the token is missing or Slack refused it (the run stops at the first refusal).
+    """
     if not settings.bot_token:
         print("osce-bot: SLACK_BOT_TOKEN is not set (it starts with xoxb-)", file=sys.stderr)
         return 2
@@ -102,25 +122,77 @@ def run_post_today(settings: Settings, date: dt.date | None) -> int:
     corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
-    day = date or today_in(settings.daily_tz)
     store = Store(settings.database_url)
     try:
         apply_daily_channel(store, settings)
-        channels = [sub.channel for sub in store.subscriptions()]
-        if not channels:
+        subs = store.subscriptions()
+        if not subs:
             print("no subscribed channels (set DAILY_CHANNEL or use /osce subscribe)")
             return 0
-        results = asyncio.run(_post_all(settings, store, corpus, channels, day))
+        now = clock()
+        active = [s for s in subs if s.paused is None]
+        items = [(s.channel, date or local_day(s, now)) for s in active]
+        try:
+            results, stopped = asyncio.run(_post_all(settings, store, corpus, items))
+        except KeyboardInterrupt:
+            print("osce-bot: interrupted; the next run finishes the remaining channels")
+            return 1
     finally:
         store.close()
+    for sub in subs:
+        if sub.paused is not None:
+            print(f"{sub.channel}: paused ({sub.paused}); `/osce subscribe` there resumes it")
+    if stopped:
+        hint = errors.ERRORS[stopped].operator_hint if stopped in errors.ERRORS else ""
+        print(
+            f"osce-bot: Slack refused the token ({stopped}): {hint}; stopped, "
+            f"{sum(r.outcome == 'skipped' for r in results)} channel(s) not tried",
+            file=sys.stderr,
+        )
+        return 2
     for result in results:
         print(result.line())
-    return 1 if any(r.outcome == "failed" for r in results) else 0
+    return 0 if all(r.ok for r in results) else 1
 
 
 async def _post_all(
-    settings: Settings, store: Store, corpus: Corpus, channels: list[str], day: dt.date
-) -> list[PostResult]:
-    """One channel after another: a cron run is small, and Slack rate-limits per workspace."""
-    client = build_client(settings)
-    return [await post_daily(store, client, corpus, channel, day) for channel in channels]
+    settings: Settings, store: Store, corpus: Corpus, items: list[tuple[str, dt.date]]
+) -> tuple[list[PostResult], str | None]:
+    """All channels concurrently (within the Delivery's bounds). A channel some other run
+    holds is waited for (up to two leases): a claim left by a run killed in its back-off is
+    taken over once its lease ends, so this cron run does not end without the post.
+    SIGTERM cancels the run like Ctrl-C: claims under which a post may have gone out are
+    let go, to be checked against the history by the next run."""
+    main = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if main is not None:
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGTERM, main.cancel)
+    async with aiohttp.ClientSession() as session:  # one connection pool for the run
+        return await _post_with(
+            settings, store, corpus, items, build_client(settings, session=session)
+        )
+
+
+async def _post_with(
+    settings: Settings,
+    store: Store,
+    corpus: Corpus,
+    items: list[tuple[str, dt.date]],
+    client: AsyncWebClient,
+) -> tuple[list[PostResult], str | None]:
+    deadline = time.monotonic() + 2 * settings.daily_lease + settings.daily_timeout
+    try:
+        async with Delivery(settings, store, client, corpus) as delivery:
+            results = await delivery.post_all(items)
+            while not delivery.stopped and time.monotonic() < deadline:
+                waiting = [i for i, r in enumerate(results) if r.outcome == "in_progress"]
+                if not waiting:
+                    break
+                await asyncio.sleep(min(5.0, settings.daily_lease / 3))
+                again = await delivery.post_all([items[i] for i in waiting])
+                for i, result in zip(waiting, again, strict=True):
+                    results[i] = result
+    except asyncio.CancelledError:
+        raise KeyboardInterrupt from None
+    return results, delivery.stopped

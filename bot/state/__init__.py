@@ -1,6 +1,6 @@
 """The bot's state in SQL (subscriptions, daily posts, events seen) and its migrations."""
 
 from bot.state.querylog import QueryLog
-from bot.state.store import Store, Subscription
+from bot.state.store import Claim, Store, Subscription
 
-__all__ = ["QueryLog", "Store", "Subscription"]
+__all__ = ["Claim", "QueryLog", "Store", "Subscription"]

@@ -63,6 +63,27 @@ def _v1(conn: Connection) -> None:
     v1.create_all(conn, checkfirst=True)
 
 
+def _v2(conn: Connection) -> None:
+    """The daily post's state machine and the pausing of dead channels (as of version 2).
+
+    osce_posts gains `owner` (which run holds the claim: only it may move the row on),
+    `since` (when (channel, day) was first claimed: any post for it is younger, which bounds
+    the conversations.history search) and `error` (why the last try failed). Statuses are
+    now claimed -> sending -> posted | failed. osce_subscriptions gains the count of
+    consecutive days a permanent channel error was met and, once paused, why.
+    """
+    stamp = "TIMESTAMP WITHOUT TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    for ddl in (
+        "ALTER TABLE osce_posts ADD COLUMN owner VARCHAR(64)",
+        f"ALTER TABLE osce_posts ADD COLUMN since {stamp}",
+        "ALTER TABLE osce_posts ADD COLUMN error VARCHAR(64)",
+        "ALTER TABLE osce_subscriptions ADD COLUMN fail_days INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE osce_subscriptions ADD COLUMN last_fail_day DATE",
+        "ALTER TABLE osce_subscriptions ADD COLUMN paused VARCHAR(255)",
+    ):
+        conn.exec_driver_sql(ddl)
+
+
 def _v3(conn: Connection) -> None:
     """The query log (as of version 3): what was asked and how it went, feedback and choices,
     and the per-database key of the hash that counts people. No user or channel ids."""
@@ -97,5 +118,5 @@ def _v3(conn: Connection) -> None:
 
 
 # Applied in order, each in the same locked transaction; append, never edit.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1), (3, _v3))
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1), (2, _v2), (3, _v3))
 LATEST = MIGRATIONS[-1][0]
