@@ -1,8 +1,17 @@
-"""`/osce TEXT`: ack at once, then answer ephemerally through the command's response_url."""
+"""`/osce TEXT`: the answer travels in the ack itself; response_url only for what comes later.
+
+Slack shows an ack's body (`response_type`, `text`, `blocks`) at once, on the HTTP response
+it was waiting for anyway, so a question costs no second request. Everything the ack can
+carry is computed on the event loop in well under a millisecond (matching, cached
+rendering). Subscribe and unsubscribe need the database and, for subscribe, a Web API call
+whose time is not ours to promise: they ack empty and answer through `respond` (the
+command's response_url).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +21,7 @@ from bot.daily.calendar import post_for
 from bot.daily.schedule import today_in
 from bot.services import Services
 from bot.slack import errors
+from bot.slack.blocks import Reply
 from bot.slack.daily_blocks import render as render_daily
 from handlers.common import log_answer, log_request, message, renderer_of, services_of
 
@@ -23,6 +33,9 @@ if TYPE_CHECKING:
 
 COMMAND = "/osce"
 BAD_TIME = "Give the time as HH:MM on a 24-hour clock, for example `/osce subscribe 08:30`."
+FAILED = "Sorry, something went wrong answering that. Please try again in a moment."
+
+log = logging.getLogger("osce.request")
 
 
 async def on_osce(
@@ -32,26 +45,39 @@ async def on_osce(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
-    await ack()  # first, always: Slack gives up after 3 seconds
     started = time.perf_counter()
     services = services_of(context)
-    cmd = services.answerer.command(command.get("text") or "")
-    if cmd.answer is not None:
-        reply = renderer_of(context).ephemeral(cmd.answer)
-        await respond(**message(reply, response_type="ephemeral"))
-        log_answer("command", cmd.answer, started)
-    elif cmd.action == "today":
-        post = post_for(services.corpus, today_in(services.settings.daily_tz))
-        await respond(**message(render_daily(services.corpus, post), response_type="ephemeral"))
-        log_request("command", "today", started)
+    try:
+        cmd = services.answerer.command(command.get("text") or "")
+        if cmd.answer is not None:
+            reply: Reply | None = renderer_of(context).ephemeral(cmd.answer)
+        elif cmd.action == "today":
+            reply = render_daily(
+                services.corpus, post_for(services.corpus, today_in(services.settings.daily_tz))
+            )
+        else:
+            reply = None
+    except Exception:
+        # the ack is still owed within 3 s: say so plainly rather than let Slack show an error
+        log.exception("command failed before its ack")
+        await ack(text=FAILED, response_type="ephemeral")
+        return
+    if reply is not None:
+        await ack(**message(reply, response_type="ephemeral"))
+        if cmd.answer is not None:
+            log_answer("command", cmd.answer, started)
+        else:
+            log_request("command", cmd.action, started)
     elif cmd.action == "bad_time":
-        await respond(text=BAD_TIME, response_type="ephemeral")
+        await ack(text=BAD_TIME, response_type="ephemeral")
         log_request("command", "bad_time", started)
     elif cmd.action == "subscribe":
+        await ack()  # the result needs a Web API call and the database: it comes by respond
         assert cmd.at is not None
         await _subscribe(services, cmd.at, command, respond, client)
         log_request("command", "subscribe", started)
     else:
+        await ack()  # a database write, whose time (a lock, a remote server) we cannot promise
         removed = await asyncio.to_thread(services.store.unsubscribe, command["channel_id"])
         text = (
             "Unsubscribed: no more daily posts in this channel."

@@ -141,6 +141,7 @@ class Server:
     log_path: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # extra environment, e.g. PYTHONWARNINGS
 
     @property
     def url(self) -> str:
@@ -153,6 +154,7 @@ class Server:
             SLACK_API_URL=self.api_url,
             DATABASE_URL=self.database_url,
             LOG_LEVEL="INFO",
+            **self.env,
         )
         self._log = self.log_path.open("ab")
         self.proc = subprocess.Popen(

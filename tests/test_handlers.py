@@ -3,6 +3,7 @@ starter template tests them. The core behind them is real (cards, matcher, SQLit
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,16 +74,63 @@ def _command(text: str) -> dict[str, Any]:
     return {"text": text, "channel_id": "C1", "user_id": "U1"}
 
 
-async def test_osce_acks_then_answers_with_a_share_button(context) -> None:
+async def test_osce_answers_in_the_ack_with_a_share_button(context) -> None:
     ack, respond = Recorder(), Recorder()
     await commands.on_osce(ack, _command("kfor"), respond, FakeClient(), context)
-    assert ack.calls == [{}]
-    (reply,) = respond.calls
+    assert respond.calls == []  # nothing later: the answer rode in the ack
+    (reply,) = ack.calls
     assert reply["response_type"] == "ephemeral" and "KFOR" in reply["text"]
     buttons = [
         e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
     assert SHARE_ACTION in buttons
+
+
+@pytest.mark.parametrize("text", ["today", "1999", "list", "help", "", "zzqx <!channel>"])
+async def test_every_answer_rides_in_the_ack(context, text: str) -> None:
+    ack, respond = Recorder(), Recorder()
+    await commands.on_osce(ack, _command(text), respond, FakeClient(), context)
+    (reply,) = ack.calls
+    assert respond.calls == [] and reply["response_type"] == "ephemeral" and reply["text"]
+    assert "<!channel>" not in str(reply)
+
+
+async def test_bad_time_is_a_clear_error_in_the_ack(context, store) -> None:
+    ack, respond, client = Recorder(), Recorder(), FakeClient()
+    await commands.on_osce(ack, _command("subscribe 25:99"), respond, client, context)
+    assert ack.calls == [{"text": commands.BAD_TIME, "response_type": "ephemeral"}]
+    assert respond.calls == [] and client.posts == [] and store.subscriptions() == []
+
+
+async def test_subscribe_acks_first_and_answers_later(context) -> None:
+    """The ack must not wait for the Web API: it is empty, the result comes by respond."""
+    order: list[str] = []
+
+    async def ack(**kwargs: Any) -> None:
+        order.append(f"ack{kwargs}")
+
+    class Client(FakeClient):
+        async def chat_postMessage(self, **kwargs: Any) -> dict[str, Any]:
+            order.append("post")
+            return await super().chat_postMessage(**kwargs)
+
+    respond = Recorder()
+    await commands.on_osce(ack, _command("subscribe 08:30"), respond, Client(), context)
+    assert order == ["ack{}", "post"]
+    assert "08:30" in respond.calls[0]["text"]
+
+
+async def test_a_failure_before_the_ack_still_acks_with_a_message(context) -> None:
+    class Broken:
+        def command(self, text: str) -> None:
+            raise RuntimeError("matcher bug")
+
+    services = context["services"]
+    context["services"] = dataclasses.replace(services, answerer=Broken())
+    ack, respond = Recorder(), Recorder()
+    await commands.on_osce(ack, _command("kfor"), respond, FakeClient(), context)
+    assert ack.calls == [{"text": commands.FAILED, "response_type": "ephemeral"}]
+    assert respond.calls == []
 
 
 async def test_subscribe_refused_by_slack_explains_and_stores_nothing(context, store) -> None:

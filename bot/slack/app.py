@@ -1,5 +1,5 @@
 """Assembling the Bolt app: listeners, the services they read from Bolt's context, and a
-`respond` that retries.
+`respond` that retries and shares the Web API client's connection pool.
 
 `build_app` is a function (not a module-level `app = AsyncApp(...)`) so that every test,
 every replica and the benchmark get their own app with no shared mutable state, and so
@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -27,6 +28,8 @@ from bot.slack.blocks import Renderer
 from bot.slack.client import build_client, retry_handlers
 
 if TYPE_CHECKING:
+    from ssl import SSLContext
+
     from bot.state import Store
 
 log = logging.getLogger("osce.app")
@@ -42,8 +45,11 @@ def build_app(
     """A Bolt AsyncApp with every listener registered.
 
     `process_before_response=False`: Bolt returns the ack (HTTP 200) as soon as the
-    listener calls `ack()`, and the matching and the reply run after it, so Slack's 3-second
-    limit never depends on how long an answer takes. Request signatures are checked by Bolt
+    listener calls `ack()`; a slash command's answer rides in that ack, and whatever needs
+    the network (event replies, buttons, subscribe) runs after it, so Slack's 3-second
+    limit never depends on another server. Pass `client` built on the process's one
+    `aiohttp.ClientSession` (`bot.slack.client.shared_client`): replies to response URLs
+    go through the same pool. Request signatures are checked by Bolt
     whenever a signing secret is configured (HTTP mode); Socket Mode has none to check.
     """
     bolt_log = logging.getLogger("osce.bolt")
@@ -73,12 +79,25 @@ def build_app(
 
 
 class ReliableRespond(AsyncRespond):
-    """Bolt's `respond()`, sent through slack-sdk's retry handlers.
+    """Bolt's `respond()`, sent through slack-sdk's retry handlers and a shared session.
 
     Bolt's own `respond` posts once and returns whatever came back, so a 429 or a dropped
     connection on the response URL would lose the user's answer without a trace. This one
     retries (honouring Retry-After) and logs a reply that still could not be delivered.
+    It also sends through `session`, the process's connection pool, where Bolt's opens a
+    new session, hence a new TCP (and in production TLS) connection, for every reply.
     """
+
+    def __init__(
+        self,
+        *,
+        response_url: str | None,
+        session: aiohttp.ClientSession | None,
+        proxy: str | None = None,
+        ssl: SSLContext | None = None,
+    ):
+        super().__init__(response_url=response_url, proxy=proxy, ssl=ssl)
+        self.session = session
 
     async def __call__(  # type: ignore[override]
         self,
@@ -92,7 +111,11 @@ class ReliableRespond(AsyncRespond):
     ) -> WebhookResponse:
         assert self.response_url is not None
         client = AsyncWebhookClient(
-            url=self.response_url, proxy=self.proxy, ssl=self.ssl, retry_handlers=retry_handlers()
+            url=self.response_url,
+            session=self.session,
+            proxy=self.proxy,
+            ssl=self.ssl,
+            retry_handlers=retry_handlers(),
         )
         response = await client.send(
             text=text,
@@ -113,10 +136,15 @@ class ReliableRespond(AsyncRespond):
 
 
 async def _reliable_respond(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
-    """Give every listener the retrying `respond` (the listeners keep Bolt's idiom)."""
+    """Give every listener the retrying `respond` on the Web API client's session (the
+    listeners keep Bolt's idiom)."""
     if context.response_url:
+        client = context.client
         context["respond"] = ReliableRespond(
-            response_url=context.response_url, proxy=context.client.proxy, ssl=context.client.ssl
+            response_url=context.response_url,
+            session=client.session,
+            proxy=client.proxy,
+            ssl=client.ssl,
         )
     await next()
 

@@ -21,7 +21,7 @@ from bot.cards import Corpus
 from bot.cards.loading import load_checked
 from bot.config import Settings
 from bot.daily.schedule import WAKE_AT_LEAST_EVERY, is_due, local_day, next_wake, today_in
-from bot.slack.client import build_client
+from bot.slack.client import shared_client
 from bot.slack.delivery import PostResult, post_daily
 from bot.state import Store, Subscription
 
@@ -119,5 +119,5 @@ async def _post_all(
     settings: Settings, store: Store, corpus: Corpus, channels: list[str], day: dt.date
 ) -> list[PostResult]:
     """One channel after another: a cron run is small, and Slack rate-limits per workspace."""
-    client = build_client(settings)
-    return [await post_daily(store, client, corpus, channel, day) for channel in channels]
+    async with shared_client(settings) as client:  # one connection for every channel
+        return [await post_daily(store, client, corpus, channel, day) for channel in channels]

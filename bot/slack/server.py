@@ -28,7 +28,7 @@ from bot.cards.loading import load_checked
 from bot.config import Settings
 from bot.slack import errors
 from bot.slack.app import build_app
-from bot.slack.client import build_client
+from bot.slack.client import shared_client
 
 log = logging.getLogger("osce.server")
 
@@ -92,8 +92,7 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
     from bot.slack.scheduler import run_daily
     from bot.state import Store
 
-    async with aiohttp.ClientSession() as session:
-        client = build_client(settings, session=session)
+    async with shared_client(settings) as client:
         await _check_token(client)
         store = await asyncio.to_thread(Store, settings.database_url)
         try:
