@@ -67,10 +67,16 @@ class Result:
     concurrency: int
     ack: list[float]
     seconds: float
+    cpu: float  # the server process's CPU seconds (user + system) over the timed requests
 
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request: steadier than latency on a machine shared with others."""
+        return self.cpu / self.requests * 1000
 
     @property
     def p50(self) -> float:
@@ -138,6 +144,15 @@ def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[by
     raise SystemExit(f"{cmd} did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, from /proc (Linux); 0 where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def check_ack(name: str, body: str) -> None:
     """The ack must carry the answer: a fixed text for the bare app, blocks for ours."""
     if name == BARE:
@@ -149,14 +164,21 @@ def check_ack(name: str, body: str) -> None:
 
 
 async def drive(
-    name: str, run: int, port: int, fake: FakeSlack, requests: int, concurrency: int
+    name: str,
+    run: int,
+    port: int,
+    pid: int,
+    fake: FakeSlack,
+    requests: int,
+    concurrency: int,
+    queries: tuple[str, ...] = QUERIES,
 ) -> Result:
     url = f"http://127.0.0.1:{port}/slack/events"
     sem = asyncio.Semaphore(concurrency)
     acks: list[float] = []
     # signed before timing starts: HMAC is the load generator's cost, not the server's
     bodies = [
-        slash_body(QUERIES[n % len(QUERIES)], fake.response_url(f"{name}-{run}-{n}"))
+        slash_body(queries[n % len(queries)], fake.response_url(f"{name}-{run}-{n}"))
         for n in range(requests)
     ]
 
@@ -174,10 +196,10 @@ async def drive(
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
         await asyncio.gather(*(one(session, bodies[n % requests]) for n in range(WARM_UP)))
         acks.clear()
-        begin = time.perf_counter()
+        cpu, begin = cpu_seconds(pid), time.perf_counter()
         await asyncio.gather(*(one(session, body) for body in bodies))
-        seconds = time.perf_counter() - begin
-    return Result(name, run, requests, concurrency, acks, seconds)
+        seconds, cpu = time.perf_counter() - begin, cpu_seconds(pid) - cpu
+    return Result(name, run, requests, concurrency, acks, seconds, cpu)
 
 
 def machine() -> str:
@@ -195,12 +217,13 @@ def machine() -> str:
 def table(results: list[Result]) -> str:
     ms = 1000
     rows = [
-        "| run | server | ack p50 ms | ack p99 ms | req/s |",
-        "|---|---|---|---|---|",
+        "| run | server | ack p50 ms | ack p99 ms | req/s | server CPU ms/req |",
+        "|---|---|---|---|---|---|",
     ]
     for r in results:
         rows.append(
-            f"| {r.run} | {r.name} | {r.p50 * ms:.1f} | {r.p99 * ms:.1f} | {r.throughput:.0f} |"
+            f"| {r.run} | {r.name} | {r.p50 * ms:.1f} | {r.p99 * ms:.1f} | {r.throughput:.0f} "
+            f"| {r.cpu_ms:.2f} |"
         )
     rows.append("")
     targets = {"p50": 1.25, "p99": 1.5}
@@ -212,7 +235,7 @@ def table(results: list[Result]) -> str:
         met = p50 <= targets["p50"] and p99 <= targets["p99"] and tput >= 0.8
         rows.append(
             f"run {run}: osce-bot / bare: ack p50 ×{p50:.2f}, ack p99 ×{p99:.2f}, "
-            f"throughput ×{tput:.2f} ({'targets met' if met else 'targets NOT met'}: "
+            f"throughput ×{tput:.2f}, CPU/req ×{ours.cpu_ms / bare.cpu_ms:.2f} ({'targets met' if met else 'targets NOT met'}: "
             "p50 ≤ 1.25, p99 ≤ 1.5, throughput ≥ 0.8)"
         )
     return "\n".join(rows)
@@ -223,6 +246,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--query",
+        action="append",
+        help="send only these queries (repeatable; default: cards, suggestions, a year, list, help)",
+    )
     parser.add_argument("--bare-server", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -248,12 +276,22 @@ def main() -> int:
             procs.append(start(bare_cmd, env, ports[BARE]))
             ours_cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"]
             procs.append(start([*ours_cmd, "--port", str(ports[OURS])], env, ports[OURS]))
+            pids = {BARE: procs[0].pid, OURS: procs[1].pid}
             for run in range(1, args.runs + 1):
                 order = (BARE, OURS) if run % 2 else (OURS, BARE)
                 for name in order:
                     results.append(
                         asyncio.run(
-                            drive(name, run, ports[name], fake, args.requests, args.concurrency)
+                            drive(
+                                name,
+                                run,
+                                ports[name],
+                                pids[name],
+                                fake,
+                                args.requests,
+                                args.concurrency,
+                                tuple(args.query or QUERIES),
+                            )
                         )
                     )
     finally:

@@ -13,8 +13,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -63,19 +66,43 @@ def build_app(
         process_before_response=False,
         logger=bolt_log,
     )
-    services = Services(settings, corpus, Answerer(corpus), store)
-    renderer = Renderer(corpus)
-
-    async def provide(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
-        """Listeners are plain module-level functions: they find what they need here."""
-        context["services"] = services
-        context["renderer"] = renderer
-        await next()
-
-    app.middleware(provide)
-    app.middleware(_reliable_respond)
+    app.use(Provide(Services(settings, corpus, Answerer(corpus), store), Renderer(corpus)))
     handlers.register(app)
     return app
+
+
+class Provide(AsyncMiddleware):
+    """Puts the services, the renderer and the retrying `respond` in Bolt's context.
+
+    Listeners are plain module-level functions: they find what they need here and keep
+    Bolt's idiom (`respond` is ours, on the Web API client's session). A middleware class
+    rather than a function: Bolt builds some thirty keyword arguments for every function
+    middleware on every request, which cost more than the rest of this work put together.
+    """
+
+    def __init__(self, services: Services, renderer: Renderer):
+        self.services = services
+        self.renderer = renderer
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        context = req.context
+        context["services"] = self.services
+        context["renderer"] = self.renderer
+        if context.response_url:
+            client = context.client
+            context["respond"] = ReliableRespond(
+                response_url=context.response_url,
+                session=client.session,
+                proxy=client.proxy,
+                ssl=client.ssl,
+            )
+        return await next()
 
 
 class ReliableRespond(AsyncRespond):
@@ -133,20 +160,6 @@ class ReliableRespond(AsyncRespond):
                 response.body[:100],
             )
         return response
-
-
-async def _reliable_respond(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
-    """Give every listener the retrying `respond` on the Web API client's session (the
-    listeners keep Bolt's idiom)."""
-    if context.response_url:
-        client = context.client
-        context["respond"] = ReliableRespond(
-            response_url=context.response_url,
-            session=client.session,
-            proxy=client.proxy,
-            ssl=client.ssl,
-        )
-    await next()
 
 
 def _token_skipped_filter(record: logging.LogRecord) -> bool:
