@@ -23,7 +23,7 @@ from bot.services import Services
 from bot.slack import errors
 from bot.slack.blocks import Reply
 from bot.slack.daily_blocks import render as render_daily
-from handlers.common import log_answer, log_request, message, renderer_of, services_of
+from handlers.common import log_answer, log_request, renderer_of, services_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -63,7 +63,9 @@ async def on_osce(
         await ack(text=FAILED, response_type="ephemeral")
         return
     if reply is not None:
-        await ack(**message(reply, response_type="ephemeral"))
+        # the whole response as JSON text, serialised once per cached reply: Bolt sends a
+        # body that starts with "{" as application/json, in HTTP and in Socket Mode alike
+        await ack(text=reply.ephemeral_json)
         if cmd.answer is not None:
             log_answer("command", cmd.answer, started)
         else:

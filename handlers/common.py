@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.answers import Answer
 from bot.services import Services
-from bot.slack.blocks import Renderer, Reply
+from bot.slack.blocks import NO_UNFURL, Renderer, Reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncBoltContext
@@ -39,15 +39,8 @@ async def claim(services: Services, body: Mapping[str, Any]) -> bool:
 
 
 def message(reply: Reply, **extra: Any) -> dict[str, Any]:
-    """Keyword arguments for chat.postMessage / respond. Card links are not unfurled: the
-    card already shows the passage, and a preview of a UN page would bury it."""
-    return {
-        "text": reply.text,
-        "blocks": list(reply.blocks),
-        "unfurl_links": False,
-        "unfurl_media": False,
-        **extra,
-    }
+    """Keyword arguments for chat.postMessage / respond (links not unfurled)."""
+    return {"text": reply.text, "blocks": list(reply.blocks), **NO_UNFURL, **extra}
 
 
 def log_request(

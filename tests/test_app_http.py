@@ -159,6 +159,16 @@ async def test_slash_command_replies_ephemeral_with_source_and_share_button(
     assert corpus.url_of(card) in json.dumps(reply["blocks"])  # the passage's link
     assert (SHARE_ACTION, card.id) in button_ids(reply["blocks"])
     assert reply["unfurl_links"] is False and card.title in reply["text"]
+    again = slash_body(query, fake.response_url(name))
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            server.url + "/slack/events",
+            data=again.encode(),
+            headers={"Content-Type": FORM, **sign(again)},
+        ) as resp,
+    ):  # Slack (and Socket Mode's adapter) read the ack as a message only if it is JSON
+        assert resp.content_type == "application/json" and await resp.json() == reply
     await asyncio.sleep(0.3)
     assert [c for c in fake.response_urls if c.method == name] == []  # and nothing after it
 

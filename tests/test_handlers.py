@@ -4,6 +4,7 @@ starter template tests them. The core behind them is real (cards, matcher, SQLit
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,13 @@ def context(corpus, store: Store) -> AsyncBoltContext:
     return ctx
 
 
+def acked(ack: Recorder) -> dict[str, Any]:
+    """The one ack's response: the answer is sent as the whole JSON body (`ack(text=json_text)`)."""
+    (call,) = ack.calls
+    assert list(call) == ["text"], call
+    return json.loads(call["text"])
+
+
 def _command(text: str) -> dict[str, Any]:
     return {"text": text, "channel_id": "C1", "user_id": "U1"}
 
@@ -78,7 +86,7 @@ async def test_osce_answers_in_the_ack_with_a_share_button(context) -> None:
     ack, respond = Recorder(), Recorder()
     await commands.on_osce(ack, _command("kfor"), respond, FakeClient(), context)
     assert respond.calls == []  # nothing later: the answer rode in the ack
-    (reply,) = ack.calls
+    reply = acked(ack)
     assert reply["response_type"] == "ephemeral" and "KFOR" in reply["text"]
     buttons = [
         e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]
@@ -90,7 +98,7 @@ async def test_osce_answers_in_the_ack_with_a_share_button(context) -> None:
 async def test_every_answer_rides_in_the_ack(context, text: str) -> None:
     ack, respond = Recorder(), Recorder()
     await commands.on_osce(ack, _command(text), respond, FakeClient(), context)
-    (reply,) = ack.calls
+    reply = acked(ack)
     assert respond.calls == [] and reply["response_type"] == "ephemeral" and reply["text"]
     assert "<!channel>" not in str(reply)
 

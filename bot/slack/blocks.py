@@ -7,6 +7,8 @@ that came from a user is escaped, so `<!channel>` in a query can never become a 
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +41,9 @@ SHARE_ACTION = "share_card"
 OPEN_ACTION = "open_card"
 
 Blocks = tuple[dict[str, Any], ...]
+# Card links are not unfurled: the card already shows the passage, and a preview of a UN
+# page would bury it.
+NO_UNFURL: dict[str, Any] = {"unfurl_links": False, "unfurl_media": False}
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,17 @@ class Reply:
 
     text: str
     blocks: Blocks
+
+    @functools.cached_property
+    def ephemeral_json(self) -> str:
+        """This reply as the JSON body of an ephemeral slash-command ack, serialised once.
+
+        The Renderer caches Replies, so a card's JSON is built on its first request only;
+        serialising a few KB of blocks per request cost more CPU than the rest of the ack.
+        """
+        return json.dumps(
+            {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks, **NO_UNFURL}
+        )
 
 
 def _dicts(blocks: Sequence[Block]) -> Blocks:
