@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -43,7 +44,7 @@ OPEN_ACTION = "open_card"
 Blocks = tuple[dict[str, Any], ...]
 # Card links are not unfurled: the card already shows the passage, and a preview of a UN
 # page would bury it.
-NO_UNFURL: dict[str, Any] = {"unfurl_links": False, "unfurl_media": False}
+NO_UNFURL: Mapping[str, bool] = MappingProxyType({"unfurl_links": False, "unfurl_media": False})
 
 
 @dataclass(frozen=True)
