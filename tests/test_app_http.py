@@ -435,15 +435,17 @@ async def test_replies_share_one_connection_pool(server: Server, fake: FakeSlack
         )
         assert (await post(server.url, body, FORM))[0] == 200
         replies += await asyncio.to_thread(wait_response, fake, name)
+        await asyncio.sleep(0.05)  # the bot has read the answer: its connection is idle again
         dm = {"type": "message", "channel_type": "im", "channel": channel, "user": "U2"}
         dm |= {"text": "kfor", "ts": f"1700000001.{n:06d}"}
         assert (await post(server.url, event_body(dm, event_id=uid("Ev")), JSON))[0] == 200
         channels += await asyncio.to_thread(wait_posts, fake, channel)
-        await asyncio.sleep(0.05)  # the bot has read the answer: its connection is idle again
+        await asyncio.sleep(0.05)
     reply_ports = {c.port for c in replies}
     api_ports = {c.port for c in channels}
     assert None not in reply_ports | api_ports
-    assert len(reply_ports | api_ports) <= 2, (reply_ports, api_ports)  # 12 calls
+    # 12 calls; a session per reply would show at least 7 ports (room for a busy machine)
+    assert len(reply_ports | api_ports) <= 3, (reply_ports, api_ports)
     assert reply_ports & api_ports  # the very same pool for both kinds of call
 
 
