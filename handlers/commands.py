@@ -1,8 +1,17 @@
-"""`/osce TEXT`: ack at once, then answer ephemerally through the command's response_url."""
+"""`/osce TEXT`: the answer travels in the ack itself; response_url only for what comes later.
+
+Slack shows an ack's body (`response_type`, `text`, `blocks`) at once, on the HTTP response
+it was waiting for anyway, so a question costs no second request. Everything the ack can
+carry is computed on the event loop in well under a millisecond (matching, cached
+rendering). Subscribe and unsubscribe need the database and, for subscribe, a Web API call
+whose time is not ours to promise: they ack empty and answer through `respond` (the
+command's response_url).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +21,7 @@ from bot.daily.calendar import post_for
 from bot.daily.schedule import today_in
 from bot.services import Services
 from bot.slack import errors
-from bot.slack.blocks import did_you_mean
+from bot.slack.blocks import Reply, did_you_mean
 from bot.slack.daily_blocks import render as render_daily
 from bot.slack.text import user_mention
 from handlers.common import (
@@ -37,6 +46,9 @@ if TYPE_CHECKING:
 
 COMMAND = "/osce"
 BAD_TIME = "Give the time as HH:MM on a 24-hour clock, for example `/osce subscribe 08:30`."
+FAILED = "Sorry, something went wrong answering that. Please try again in a moment."
+
+log = logging.getLogger("osce.request")
 
 
 async def on_osce(
@@ -46,41 +58,63 @@ async def on_osce(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
-    await ack()  # first, always: Slack gives up after 3 seconds
     started = time.perf_counter()
     services = services_of(context)
-    key = invocation_key(command)
-    if key is not None and not await first_time(services, key):
-        log_request(context, "command", "duplicate", started)
+    try:
+        key = invocation_key(command)
+        if key is not None and not await first_time(services, key):
+            await ack()  # a replay: acked, never answered twice
+            log_request(context, "command", "duplicate", started)
+            return
+        cmd = services.answerer.command(command.get("text") or "")
+        # a bare `/osce` opens the search modal (`/osce help` still answers with help; so
+        # does a bare `/osce` when Slack refuses the modal)
+        bare = cmd.answer is not None and cmd.answer.kind == "empty"
+        query_id = None
+        reply: Reply | None = None
+        if cmd.answer is not None and not bare:
+            query_id = query_id_for(services, cmd.answer)
+            reply = renderer_of(context).ephemeral(cmd.answer, query_id)
+        elif cmd.action == "today":
+            reply = render_daily(
+                services.corpus, post_for(services.corpus, today_in(services.settings.daily_tz))
+            )
+    except Exception:
+        # the ack is still owed within 3 s: say so plainly rather than let Slack show an error
+        log.exception("command failed before its ack")
+        await ack(text=FAILED, response_type="ephemeral")
         return
-    cmd = services.answerer.command(command.get("text") or "")
-    # a bare `/osce` opens the search modal (`/osce help` still answers with help; so does
-    # a bare `/osce` when Slack refuses the modal)
-    bare = cmd.answer is not None and cmd.answer.kind == "empty"
-    if bare and await open_search(client, command.get("trigger_id"), command.get("channel_id")):
-        log_request(context, "command", "search", started)
-        return
-    if cmd.answer is not None:
-        query_id = query_id_for(services, cmd.answer)
-        reply = renderer_of(context).ephemeral(cmd.answer, query_id)
-        await respond(**message(reply, response_type="ephemeral"))
+    if bare:
+        await ack()  # the modal needs the trigger, not an answer
+        if await open_search(client, command.get("trigger_id"), command.get("channel_id")):
+            log_request(context, "command", "search", started)
+            return
+        assert cmd.answer is not None
+        help_reply = renderer_of(context).ephemeral(cmd.answer)
+        await respond(**message(help_reply, response_type="ephemeral"))
         log_answer(context, "command", cmd.answer, started)
-        await record_query(services, query_id, "command", cmd.answer)
-    elif cmd.action == "today":
-        post = post_for(services.corpus, today_in(services.settings.daily_tz))
-        await respond(**message(render_daily(services.corpus, post), response_type="ephemeral"))
-        log_request(context, "command", "today", started)
+    elif reply is not None:
+        # the whole response as JSON text, serialised once per cached reply: Bolt sends a
+        # body that starts with "{" as application/json, in HTTP and in Socket Mode alike
+        await ack(text=reply.ephemeral_json)
+        if cmd.answer is not None:
+            log_answer(context, "command", cmd.answer, started)
+            await record_query(services, query_id, "command", cmd.answer)
+        else:
+            log_request(context, "command", cmd.action, started)
     elif cmd.action == "did_you_mean":
-        await respond(text=did_you_mean(cmd.meant), response_type="ephemeral")
+        await ack(text=did_you_mean(cmd.meant), response_type="ephemeral")
         log_request(context, "command", "did_you_mean", started)
     elif cmd.action == "bad_time":
-        await respond(text=BAD_TIME, response_type="ephemeral")
+        await ack(text=BAD_TIME, response_type="ephemeral")
         log_request(context, "command", "bad_time", started)
     elif cmd.action == "subscribe":
+        await ack()  # the result needs a Web API call and the database: it comes by respond
         assert cmd.at is not None
         ok = await _subscribe(services, cmd.at, command, respond, client)
         log_request(context, "command", "subscribe" if ok else "cannot_post", started)
     else:
+        await ack()  # a database write, whose time (a lock, a remote server) we cannot promise
         removed = await asyncio.to_thread(services.store.unsubscribe, command["channel_id"])
         text = (
             "Unsubscribed: no more daily posts in this channel."

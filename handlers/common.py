@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answers import Answer
 from bot.services import Services
 from bot.slack import errors
-from bot.slack.blocks import Renderer, Reply
+from bot.slack.blocks import NO_UNFURL, Renderer, Reply
 from bot.state.querylog import LOGGED_KINDS, Logged, logged_text, new_query_id, utc_today
 
 if TYPE_CHECKING:
@@ -171,15 +171,8 @@ async def _quietly(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
 
 
 def message(reply: Reply, **extra: Any) -> dict[str, Any]:
-    """Keyword arguments for chat.postMessage / respond. Card links are not unfurled: the
-    card already shows the passage, and a preview of a UN page would bury it."""
-    return {
-        "text": reply.text,
-        "blocks": list(reply.blocks),
-        "unfurl_links": False,
-        "unfurl_media": False,
-        **extra,
-    }
+    """Keyword arguments for chat.postMessage / respond (links not unfurled)."""
+    return {"text": reply.text, "blocks": list(reply.blocks), **NO_UNFURL, **extra}
 
 
 def _count(context: AsyncBoltContext, surface: str, kind: str, started: float) -> None:

@@ -1,7 +1,8 @@
 """A fake Slack Web API for tests: a real aiohttp server on 127.0.0.1 that records every call.
 
 Point the bot at it with SLACK_API_URL=<fake.url>/api/ (what slack-sdk calls base_url).
-Script failures with `fake.fail_next(method, status=429, retry_after=1)` or
+Each call records the client's TCP port (`Call.port`), so a test can tell whether replies
+reuse pooled connections. Script failures with `fake.fail_next(method, status=429, retry_after=1)` or
 `fake.fail_next(method, error="channel_not_found")`; anything unscripted succeeds the way
 Slack would answer. Latency: `fake.latency = 0.05` delays every answer; `fake.delay_next(
 method, seconds)` delays one answer after recording the call (a post is then already in the
@@ -31,6 +32,12 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    port: int | None = None  # the sender's TCP port: one per connection it opened
+
+
+def _port(request: web.Request) -> int | None:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return int(peer[1]) if peer else None
 
 
 @dataclass
@@ -132,7 +139,7 @@ class FakeSlack:
         params = await self._params(request)
         headers = {k: v for k, v in request.headers.items()}
         with self._lock:
-            self.calls.append(Call(method, params, headers))
+            self.calls.append(Call(method, params, headers, port=_port(request)))
             queue = self._failures.get(method)
             failure = queue.popleft() if queue else None
             delays = self._delays.get(method)
@@ -223,10 +230,11 @@ class FakeSlack:
         with self._lock:
             queue = self._failures.get(f"response/{name}")
             failure = queue.popleft() if queue else None
+            call = Call(name, params, dict(request.headers), port=_port(request))
             if failure is not None:
-                self.response_failures.append(Call(name, params, dict(request.headers)))
+                self.response_failures.append(call)
             else:
-                self.response_urls.append(Call(name, params, dict(request.headers)))
+                self.response_urls.append(call)
         if failure is not None:
             if failure.drop:
                 assert request.transport is not None

@@ -142,6 +142,7 @@ class Server:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. QUERY_LOG_DAYS
+    env: dict[str, str] = field(default_factory=dict)  # extra environment, e.g. PYTHONWARNINGS
 
     @property
     def url(self) -> str:
@@ -155,6 +156,7 @@ class Server:
             DATABASE_URL=self.database_url,
             LOG_LEVEL="INFO",
             **self.extra_env,
+            **self.env,
         )
         self._log = self.log_path.open("ab")
         self.proc = subprocess.Popen(

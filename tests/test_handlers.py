@@ -3,6 +3,8 @@ starter template tests them. The core behind them is real (cards, matcher, SQLit
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,20 +72,74 @@ def context(corpus, store: Store) -> AsyncBoltContext:
     return ctx
 
 
+def acked(ack: Recorder) -> dict[str, Any]:
+    """The one ack's response: the answer is sent as the whole JSON body (`ack(text=json_text)`)."""
+    (call,) = ack.calls
+    assert list(call) == ["text"], call
+    return json.loads(call["text"])
+
+
 def _command(text: str) -> dict[str, Any]:
     return {"text": text, "channel_id": "C1", "user_id": "U1"}
 
 
-async def test_osce_acks_then_answers_with_a_share_button(context) -> None:
+async def test_osce_answers_in_the_ack_with_a_share_button(context) -> None:
     ack, respond = Recorder(), Recorder()
     await commands.on_osce(ack, _command("kfor"), respond, FakeClient(), context)
-    assert ack.calls == [{}]
-    (reply,) = respond.calls
+    assert respond.calls == []  # nothing later: the answer rode in the ack
+    reply = acked(ack)
     assert reply["response_type"] == "ephemeral" and "KFOR" in reply["text"]
     buttons = [
         e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
     assert SHARE_ACTION in buttons
+
+
+@pytest.mark.parametrize("text", ["today", "1999", "list", "help", "zzqx <!channel>"])
+async def test_every_answer_rides_in_the_ack(context, text: str) -> None:
+    ack, respond = Recorder(), Recorder()
+    await commands.on_osce(ack, _command(text), respond, FakeClient(), context)
+    reply = acked(ack)
+    assert respond.calls == [] and reply["response_type"] == "ephemeral" and reply["text"]
+    assert "<!channel>" not in str(reply)
+
+
+async def test_bad_time_is_a_clear_error_in_the_ack(context, store) -> None:
+    ack, respond, client = Recorder(), Recorder(), FakeClient()
+    await commands.on_osce(ack, _command("subscribe 25:99"), respond, client, context)
+    assert ack.calls == [{"text": commands.BAD_TIME, "response_type": "ephemeral"}]
+    assert respond.calls == [] and client.posts == [] and store.subscriptions() == []
+
+
+async def test_subscribe_acks_first_and_answers_later(context) -> None:
+    """The ack must not wait for the Web API: it is empty, the result comes by respond."""
+    order: list[str] = []
+
+    async def ack(**kwargs: Any) -> None:
+        order.append(f"ack{kwargs}")
+
+    class Client(FakeClient):
+        async def chat_postMessage(self, **kwargs: Any) -> dict[str, Any]:
+            order.append("post")
+            return await super().chat_postMessage(**kwargs)
+
+    respond = Recorder()
+    await commands.on_osce(ack, _command("subscribe 08:30"), respond, Client(), context)
+    assert order == ["ack{}", "post"]
+    assert "08:30" in respond.calls[0]["text"]
+
+
+async def test_a_failure_before_the_ack_still_acks_with_a_message(context) -> None:
+    class Broken:
+        def command(self, text: str) -> None:
+            raise RuntimeError("matcher bug")
+
+    services = context["services"]
+    context["services"] = dataclasses.replace(services, answerer=Broken())
+    ack, respond = Recorder(), Recorder()
+    await commands.on_osce(ack, _command("kfor"), respond, FakeClient(), context)
+    assert ack.calls == [{"text": commands.FAILED, "response_type": "ephemeral"}]
+    assert respond.calls == []
 
 
 async def test_subscribe_refused_by_slack_explains_and_stores_nothing(context, store) -> None:
@@ -140,9 +196,9 @@ async def test_a_bots_message_gets_no_answer(context) -> None:
 
 
 async def test_a_subcommand_typo_is_answered_with_did_you_mean(context, store) -> None:
-    respond = Recorder()
-    await commands.on_osce(Recorder(), _command("subscrbe 09:00"), respond, FakeClient(), context)
-    assert respond.calls[0]["text"] == "Did you mean `/osce subscribe 09:00`?"
+    ack, respond = Recorder(), Recorder()
+    await commands.on_osce(ack, _command("subscrbe 09:00"), respond, FakeClient(), context)
+    assert ack.calls[0]["text"] == "Did you mean `/osce subscribe 09:00`?"
     assert store.subscriptions() == []
 
 
@@ -164,14 +220,15 @@ async def test_guarded_listener_failure_is_told_and_never_raised(context) -> Non
 
 
 async def test_replayed_command_is_answered_once(context) -> None:
-    respond = Recorder()
+    acks = [Recorder(), Recorder(), Recorder()]
     command = {**_command("kfor"), "trigger_id": "1.2.3", "response_url": "https://r/1"}
-    await commands.on_osce(Recorder(), command, respond, FakeClient(), context)
-    await commands.on_osce(Recorder(), command, respond, FakeClient(), context)
-    assert len(respond.calls) == 1
+    await commands.on_osce(acks[0], command, Recorder(), FakeClient(), context)
+    await commands.on_osce(acks[1], command, Recorder(), FakeClient(), context)
+    assert "KFOR" in acked(acks[0])["text"]
+    assert acks[1].calls == [{}]  # the replay is acked, never answered
     other = {**command, "trigger_id": "4.5.6", "response_url": "https://r/2"}
-    await commands.on_osce(Recorder(), other, respond, FakeClient(), context)
-    assert len(respond.calls) == 2
+    await commands.on_osce(acks[2], other, Recorder(), FakeClient(), context)
+    assert "KFOR" in acked(acks[2])["text"]
 
 
 async def test_share_refused_for_an_unlisted_reason_says_so(context) -> None:

@@ -212,8 +212,9 @@ async def test_bare_osce_falls_back_to_help_when_slack_refuses_the_modal(context
 async def test_osce_help_is_still_help(context) -> None:
     client, respond = FakeClient(), Recorder()
     command = {"text": "help", "channel_id": "C1", "user_id": "U1", "trigger_id": "t9"}
-    await commands.on_osce(Recorder(), command, respond, client, context)
-    assert client.of("views_open") == [] and "/osce" in respond.calls[0]["text"]
+    ack = Recorder()
+    await commands.on_osce(ack, command, respond, client, context)
+    assert client.of("views_open") == [] and "/osce" in ack.calls[0]["text"]
 
 
 # ---- the message shortcut --------------------------------------------------------------------

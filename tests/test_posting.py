@@ -112,6 +112,30 @@ def test_post_today_posts_once_even_when_run_twice(
 
 
 @pytest.mark.slow
+def test_post_today_reuses_one_connection_pool_and_closes_it(
+    fake_slack: FakeSlack, facts: Path, tmp_path: Path
+) -> None:
+    """One session for the whole run: twelve channels do not open twelve connections (as a
+    session per call would), and it is closed before exit (no ResourceWarning, shown here)."""
+    db = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    channels = [f"CPOOL{n:02d}" for n in range(12)]
+    store = Store(db)
+    try:
+        for channel in channels:
+            store.subscribe(channel, dt.time(9, 0), "Europe/Vienna")
+    finally:
+        store.close()
+    code, out, err = run(
+        post_today(fake_slack, facts, db, PYTHONWARNINGS="always::ResourceWarning")
+    )
+    assert code == 0, err
+    posts = [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] in channels]
+    assert sorted(c.params["channel"] for c in posts) == channels
+    assert len({c.port for c in posts}) < len(channels)
+    assert "Unclosed" not in err and "ResourceWarning" not in err, err
+
+
+@pytest.mark.slow
 def test_post_today_retries_after_429(fake_slack: FakeSlack, facts: Path, tmp_path: Path) -> None:
     fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
     db = f"sqlite:///{tmp_path / 'state.sqlite3'}"

@@ -4,6 +4,7 @@ the insights built from it, and the patch of the cards' YAML."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -217,10 +218,11 @@ async def test_a_failing_log_write_never_breaks_the_answer(corpus, tmp_path: Pat
 
         ctx = AsyncBoltContext()
         ctx["services"], ctx["renderer"] = services, Renderer(corpus)
-        respond = Recorder()
+        ack = Recorder()
         command = {"text": "kfor", "channel_id": "C1", "user_id": "U1"}
-        await commands.on_osce(Recorder(), command, respond, FakeClient(), ctx)
-        (reply,) = respond.calls
+        await commands.on_osce(ack, command, Recorder(), FakeClient(), ctx)
+        (call,) = ack.calls  # the answer rides in the ack, as the whole JSON body
+        reply = json.loads(call["text"])
         assert "KFOR" in reply["text"]
         actions = [
             e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]

@@ -90,6 +90,7 @@ async def bot_process(
         SLACK_APP_TOKEN="xapp-1-A1-test",
         SLACK_API_URL=fake_slack.url,
         DATABASE_URL=f"sqlite:///{tmp_path / 'socket.sqlite3'}",
+        PYTHONWARNINGS="always::ResourceWarning",  # an unclosed session would show
     )
     log = (tmp_path / "socket.log").open("wb")
     # no subcommand: with both tokens set the CLI picks Socket Mode
@@ -106,6 +107,8 @@ async def bot_process(
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 15) == 0  # graceful on SIGTERM
     log.close()
+    logs = (tmp_path / "socket.log").read_text()
+    assert "Unclosed" not in logs and "ResourceWarning" not in logs, logs
 
 
 async def wait_until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -148,9 +151,11 @@ async def test_slash_command_over_socket_mode(
     )
     ack = await socket_slack.ack_for("env-cmd-1")
     assert ack["envelope_id"] == "env-cmd-1"
-    await wait_until(lambda: any(c.method == "sock1" for c in fake_slack.response_urls))
-    (reply,) = [c for c in fake_slack.response_urls if c.method == "sock1"]
-    assert reply.params["response_type"] == "ephemeral" and "CFE" in reply.params["text"]
+    reply = ack["payload"]  # the answer rides in the ack, as over HTTP
+    assert reply["response_type"] == "ephemeral" and "CFE" in reply["text"]
+    assert any(b["type"] == "actions" for b in reply["blocks"])  # the Share button
+    await asyncio.sleep(0.3)
+    assert not any(c.method == "sock1" for c in fake_slack.response_urls)  # nothing after it
 
 
 async def test_mention_over_socket_mode_answered_once_in_thread(

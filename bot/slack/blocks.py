@@ -8,9 +8,12 @@ that came from a user is escaped, so `<!channel>` in a query can never become a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -52,6 +55,9 @@ PICK_ACTION = "pick_card"
 NONE_FIT_ACTION = f"{PICK_ACTION}:none"
 
 Blocks = tuple[dict[str, Any], ...]
+# Card links are not unfurled: the card already shows the passage, and a preview of a UN
+# page would bury it.
+NO_UNFURL: Mapping[str, bool] = MappingProxyType({"unfurl_links": False, "unfurl_media": False})
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,17 @@ class Reply:
 
     text: str
     blocks: Blocks
+
+    @functools.cached_property
+    def ephemeral_json(self) -> str:
+        """This reply as the JSON body of an ephemeral slash-command ack, serialised once.
+
+        The Renderer caches Replies, so a card's JSON is built on its first request only;
+        serialising a few KB of blocks per request cost more CPU than the rest of the ack.
+        """
+        return json.dumps(
+            {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks, **NO_UNFURL}
+        )
 
 
 def _dicts(blocks: Sequence[Block]) -> Blocks:

@@ -8,6 +8,9 @@ double or a proxy without touching the code.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -37,6 +40,20 @@ def build_client(
         session=session,
         retry_handlers=retry_handlers(),
     )
+
+
+@contextlib.asynccontextmanager
+async def shared_client(settings: Settings) -> AsyncIterator[AsyncWebClient]:
+    """The process's one connection pool, and the Web API client on it.
+
+    Every outgoing call (the Web API, and through `bot.slack.app.ReliableRespond` the
+    response URLs) reuses its connections: a fresh TCP + TLS connection per call costs
+    several times the CPU of the call itself. The session must be created inside the running
+    loop, and is closed on leaving, so callers leave only once their replies are delivered
+    (`serve` and `socket` drain in-flight requests first).
+    """
+    async with aiohttp.ClientSession() as session:
+        yield build_client(settings, session=session)
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:

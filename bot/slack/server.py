@@ -32,7 +32,7 @@ from bot.failures import NetworkUnavailable, TokenRefused
 from bot.logs import configure_logging
 from bot.slack import errors
 from bot.slack.app import build_app
-from bot.slack.client import build_client
+from bot.slack.client import shared_client
 from bot.slack.gate import MAX_BODY, RefusalLog, verified
 from bot.slack.health import Health
 from bot.slack.metrics import Metrics
@@ -120,8 +120,7 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
     from bot.slack.scheduler import run_daily
     from bot.state import QueryLog, Store
 
-    async with aiohttp.ClientSession() as session:
-        client = build_client(settings, session=session)
+    async with shared_client(settings) as client:  # one connection pool for the process
         slack, team_id = await _check_token(client)
         store = await asyncio.to_thread(Store, settings.database_url)
         try:
