@@ -43,13 +43,6 @@ def uid(prefix: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
 def shared_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'osce.sqlite3'}"
 

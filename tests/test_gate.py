@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -22,18 +21,8 @@ PER_REQUEST = 200  # bytes of log a refused request may add, at most (one short 
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def server(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("gate")
-    srv = Server(fake.url, f"sqlite:///{tmp / 'gate.sqlite3'}", tmp / "server.log").start()
-    yield srv
-    assert srv.stop() == 0, srv.logs()
+def server(module_server: Server) -> Server:
+    return module_server
 
 
 def sign_bytes(body: bytes, timestamp: int | None = None) -> dict[str, str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +12,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.slack_response import SlackResponse
 
-from bot.answers import Answerer
-from bot.config import Settings
-from bot.services import Services
-from bot.slack.blocks import SHARE_ACTION, Renderer
-from bot.state import Store
+from bot.slack.blocks import SHARE_ACTION
 from handlers import actions, commands, events
 from handlers.common import guarded
 
@@ -54,22 +48,6 @@ class FakeClient:
             raise SlackApiError(self.error, response)
         self.posts.append(kwargs)
         return {"ok": True, "ts": "1.2"}
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'state.sqlite3'}")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def context(corpus, store: Store) -> AsyncBoltContext:
-    ctx = AsyncBoltContext()
-    ctx["services"] = Services(Settings(), corpus, Answerer(corpus), store)
-    ctx["renderer"] = Renderer(corpus)
-    ctx["channel_id"], ctx["user_id"], ctx["bot_user_id"] = "C1", "U1", "UBOT"
-    return ctx
 
 
 def acked(ack: Recorder) -> dict[str, Any]:

@@ -4,21 +4,13 @@ ack/respond/client as tests/test_handlers.py does; the core behind them is real.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.slack_response import SlackResponse
 
-from bot.answers import Answerer
-from bot.config import Settings
-from bot.services import Services
-from bot.slack.blocks import Renderer
 from bot.slack.views import CHANNEL_ACTION, CHANNEL_BLOCK, Meta, card_modal, search_modal
-from bot.state import Store
 from handlers import commands, home, search, shortcuts
 from tests.test_handlers import Recorder
 
@@ -67,22 +59,6 @@ class FakeClient:
 
     async def chat_postEphemeral(self, **kw: Any) -> dict[str, Any]:
         return self._call("chat_postEphemeral", kw)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'state.sqlite3'}")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def context(corpus, store: Store) -> AsyncBoltContext:
-    ctx = AsyncBoltContext()
-    ctx["services"] = Services(Settings(), corpus, Answerer(corpus), store)
-    ctx["renderer"] = Renderer(corpus)
-    ctx["channel_id"], ctx["user_id"], ctx["bot_user_id"] = "C1", "U1", "UBOT"
-    return ctx
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import aiohttp
@@ -29,18 +28,8 @@ def uid(prefix: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def server(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("once")
-    srv = Server(fake.url, f"sqlite:///{tmp / 'once.sqlite3'}", tmp / "server.log").start()
-    yield srv
-    assert srv.stop() == 0, srv.logs()
+def server(module_server: Server) -> Server:
+    return module_server
 
 
 async def post(url: str, body: str, ctype: str, headers: dict[str, str]) -> int:

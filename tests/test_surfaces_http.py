@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,19 +33,8 @@ USER = {"id": "U777", "username": "ann", "team_id": "T1"}
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def server(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("surfaces")
-    srv = Server(fake.url, f"sqlite:///{tmp / 'osce.sqlite3'}", tmp / "server.log").start()
-    yield srv
-    assert srv.stop() == 0, srv.logs()
-    assert "Traceback" not in srv.logs(), srv.logs()  # tampered input included
+def server(module_server: Server) -> Server:
+    return module_server
 
 
 def wait_calls(fake: FakeSlack, method: str, match: dict[str, Any], count: int = 1) -> list:
