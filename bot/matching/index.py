@@ -225,6 +225,7 @@ class _Builder:
         self.checked: set[str] = set()  # tokens already looked up in the thesaurus
         # ids given at C speed, in the order words first appear
         self.ids: defaultdict[str, int] = defaultdict(count().__next__)
+        self.concept_at: dict[str, tuple[int, int, int]] = {}  # see `_place_concepts`
         self.orgs_text: dict[tuple[str, ...], tuple[str, int]] = {}
         self.post: defaultdict[str, array] = defaultdict(lambda: array("I"))
         self.phrase_words = array("I")
@@ -272,16 +273,22 @@ class _Builder:
             chain(name_words, topic_words, question_words, org_list, summary_words, dated.split())
         )
         # word ids in the order the corpus first says them
+        known = len(ids)
         new = filterfalse(_SKIP.__contains__, filterfalse(ids.__contains__, said))
         deque(map(ids.__getitem__, new), 0)
         if self.by_stem:
             self._look_up_concepts(said)
         codes: dict[str, int] = {}
+        concepts: set[str] = set()
         for group, code in by_weight:
             if group:
                 codes.update(dict.fromkeys(group, code))
                 if self.by_stem or self.concept_phrases:
-                    codes.update(dict.fromkeys(self._concepts_in(group), code))
+                    found = self._concepts_in(group)
+                    codes.update(dict.fromkeys(found, code))
+                    concepts |= found
+        if not concepts <= self.concept_at.keys():
+            self._place_concepts(card, known)
         for skip in _SKIP.intersection(codes):
             del codes[skip]
         on_card = map(int.__or__, repeat(i << 3), codes.values())
@@ -298,6 +305,22 @@ class _Builder:
                 mask |= self.org_bits.setdefault(org, 1 << len(self.org_bits))
             self.mask_of[card.orgs] = mask
         self.org_masks.append(mask)
+
+    def _place_concepts(self, card: Card, known: int) -> None:
+        """Where a card's new concepts fall among the words, in the order the card says
+        things: the average idf of all terms (a word no card has weighs that) is summed in
+        that order, so it stays the same to the last bit whatever the hash seed."""
+        ids = self.ids
+        texts = [card.title, *card.aliases, *card.topics, *card.questions]
+        texts += _org_words(card.orgs) + [card.summary]
+        texts += [part for e in card.dates for part in (e.event, str(e.year))]
+        said: set[str] = set()
+        for text in texts:
+            toks = tokens(text)
+            said.update(w for w in toks if w not in FILLER)
+            at = 1 + max((ids[w] for w in said if ids[w] >= known), default=known - 1)
+            for concept in sorted(self._concepts_in(toks) - self.concept_at.keys()):
+                self.concept_at[concept] = (at, 0, len(self.concept_at))
 
     def _look_up_concepts(self, said: dict[str, None]) -> None:
         fresh = list(filterfalse(self.checked.__contains__, said))
@@ -345,10 +368,14 @@ class _Builder:
         cards = self.corpus.cards
         ids, post = self.ids, self.post
         words = list(ids)
-        for term in post:
-            if term not in ids:  # a concept
-                ids[term]  # noqa: B018 - gives it the next id
+        places = sorted((at, concept) for concept, at in self.concept_at.items())
+        for _, concept in places:
+            ids[concept]  # noqa: B018 - gives it the next id
         ids.default_factory = None
+        # all terms in the order the cards first say them, a concept after its field's words
+        said_order = list(range(len(words)))
+        for at, concept in reversed(places):
+            said_order.insert(at[0], ids[concept])
         postings = [post[t] for t in ids]
         del post
         n = max(len(cards), 1)
@@ -394,7 +421,7 @@ class _Builder:
             concept_phrases={k: tuple(v) for k, v in self.concept_phrases.items()},
             org_bits=self.org_bits,
             org_masks=self.org_masks,
-            unknown_idf=sum(idf) / len(idf) if idf else 1.0,
+            unknown_idf=sum(map(idf.__getitem__, said_order)) / len(idf) if idf else 1.0,
         )
 
 
