@@ -26,8 +26,10 @@ from bot.matching.index import (
     exact_keys,
 )
 from bot.matching.text import (
+    CARD_SEP,
     FIELD_SEP,
     GROUP_SEP,
+    SEPARATORS,
     fold,
     fold_fields,
     is_filler,
@@ -111,6 +113,8 @@ def generated_corpus(n: int = 300, seed: int = 5) -> Corpus:
         *"UNSCR1325 1990s co-operation naïve Zürich café – ’s _under_ ÉTÉ x1y2".split(),
     ]
 
+    pool += [_word(rng) for _ in range(2 * n)]  # so that new words keep coming
+
     def text(k: int) -> str:
         return " ".join(rng.choice(pool) for _ in range(rng.randint(0, k)))
 
@@ -134,33 +138,49 @@ def generated_corpus(n: int = 300, seed: int = 5) -> Corpus:
     return Corpus(cards, {"s": Source("s", "S", "P", "https://example.org")}, thesaurus)
 
 
-@pytest.fixture(scope="module", params=["real", "generated"])
-def any_corpus(request, corpus) -> Corpus:
-    return corpus if request.param == "real" else generated_corpus()
+@pytest.fixture(scope="module", params=["real", "generated", "generated in chunks of 7"])
+def built(request, corpus) -> tuple[Corpus, Index]:
+    """A corpus and its index; built 7 cards at a time, words and concepts first said in
+    one chunk must keep their ids and places in the next."""
+    if request.param == "real":
+        return corpus, build_index(corpus)
+    generated = generated_corpus()
+    return generated, build_index(generated, **({"chunk": 7} if "7" in request.param else {}))
 
 
-def test_every_card_has_the_terms_and_weights_its_fields_give(any_corpus) -> None:
-    index = build_index(any_corpus)
-    for i, card in enumerate(any_corpus.cards):
-        assert index_terms(index, i) == reference_terms(card, any_corpus.thesaurus), card.id
+def test_every_card_has_the_terms_and_weights_its_fields_give(built) -> None:
+    corpus, index = built
+    for i, card in enumerate(corpus.cards):
+        assert index_terms(index, i) == reference_terms(card, corpus.thesaurus), card.id
 
 
-def test_phrases_and_exact_names_are_the_cards_own(any_corpus) -> None:
-    index = build_index(any_corpus)
-    for i, card in enumerate(any_corpus.cards):
+def test_phrases_and_exact_names_are_the_cards_own(built) -> None:
+    corpus, index = built
+    for i, card in enumerate(corpus.cards):
         assert index_phrases(index, i) == reference_phrases(card), card.id
         for key in exact_keys(card):
-            first = next(n for n, c in enumerate(any_corpus.cards) if key in exact_keys(c))
+            first = next(n for n, c in enumerate(corpus.cards) if key in exact_keys(c))
             assert index.exact(key) == first
     assert index.exact("no card is called this") is None
 
 
-def test_the_vocabulary_is_in_the_order_the_cards_first_say_it(any_corpus) -> None:
+def test_chunks_change_nothing() -> None:
+    corpus = generated_corpus()
+    whole, chunked = build_index(corpus), build_index(corpus, chunk=7)
+    assert list(whole.ids) != list(chunked.ids)  # concepts are given ids as they come
+    assert [t for t in whole.ids if t[0] != "§"] == [t for t in chunked.ids if t[0] != "§"]
+    assert {t: whole.postings[i] for t, i in whole.ids.items()} == {
+        t: chunked.postings[i] for t, i in chunked.ids.items()
+    }
+    assert whole.unknown_idf == chunked.unknown_idf
+
+
+def test_the_vocabulary_is_in_the_order_the_cards_first_say_it(built) -> None:
     """Typo candidates that tie are taken in this order, so it must not depend on hashing."""
-    index = build_index(any_corpus)
+    corpus, index = built
     first_said = dict.fromkeys(
         w
-        for card in any_corpus.cards
+        for card in corpus.cards
         for text in (
             card.title,
             *card.aliases,
@@ -176,23 +196,30 @@ def test_the_vocabulary_is_in_the_order_the_cards_first_say_it(any_corpus) -> No
     assert [t for t in index.ids if not t.startswith("§")] == list(first_said)
 
 
-fields = st.text(alphabet=st.characters(blacklist_characters=FIELD_SEP + GROUP_SEP), max_size=40)
+fields = st.text(alphabet=st.characters(blacklist_characters=SEPARATORS), max_size=40)
+cards = st.lists(st.lists(fields, max_size=4), min_size=1, max_size=4)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(fields, max_size=4), min_size=1, max_size=4))
-def test_folding_a_card_at_once_is_folding_each_field(groups: list[list[str]]) -> None:
-    text = f" {GROUP_SEP} ".join(f" {FIELD_SEP} ".join(g) for g in groups)
+@given(st.lists(cards, min_size=1, max_size=3))
+def test_folding_cards_at_once_is_folding_each_field(chunk: list[list[list[str]]]) -> None:
+    text = f" {CARD_SEP} ".join(
+        f" {GROUP_SEP} ".join(f" {FIELD_SEP} ".join(g) for g in groups) for groups in chunk
+    )
     folded, toks = fold_fields(text)
-    folded_groups, token_groups = folded.split(GROUP_SEP), toks.split(GROUP_SEP)
-    assert len(folded_groups) == len(token_groups) == len(groups)
-    for group, f_group, t_group in zip(groups, folded_groups, token_groups, strict=True):
-        if not group:
-            assert f_group.split() == t_group.split() == []
-            continue
-        f_fields, t_fields = f_group.split(FIELD_SEP), t_group.split(FIELD_SEP)
-        assert [f.split() for f in f_fields] == [fold(g).split() for g in group]
-        assert [t.split() for t in t_fields] == [tokens(g) for g in group]
+    assert len(folded.split(CARD_SEP)) == len(toks.split(CARD_SEP)) == len(chunk)
+    for groups, f_card, t_card in zip(
+        chunk, folded.split(CARD_SEP), toks.split(CARD_SEP), strict=True
+    ):
+        f_groups, t_groups = f_card.split(GROUP_SEP), t_card.split(GROUP_SEP)
+        assert len(f_groups) == len(t_groups) == len(groups)
+        for group, f_group, t_group in zip(groups, f_groups, t_groups, strict=True):
+            if not group:
+                assert f_group.split() == t_group.split() == []
+                continue
+            f_fields, t_fields = f_group.split(FIELD_SEP), t_group.split(FIELD_SEP)
+            assert [f.split() for f in f_fields] == [fold(g).split() for g in group]
+            assert [t.split() for t in t_fields] == [tokens(g) for g in group]
 
 
 def _card(n: int, title: str, summary: str = "", **fields) -> Card:
@@ -205,11 +232,14 @@ def _card(n: int, title: str, summary: str = "", **fields) -> Card:
 
 def test_separator_characters_in_a_cards_text_are_spaces() -> None:
     source = {"s": Source("s", "S", "P", "https://example.org")}
-    odd = _card(0, "Alpha\x00beta gamma", "delta\x01epsilon", aliases=("al\x00pha",))
-    plain = _card(0, "Alpha beta gamma", "delta epsilon", aliases=("al pha",))
-    a, b = build_index(Corpus((odd,), source)), build_index(Corpus((plain,), source))
-    assert index_terms(a, 0) == index_terms(b, 0)
-    assert index_phrases(a, 0) == index_phrases(b, 0)
+    odd = _card(1, "Alpha\x00beta gamma", "delta\x01epsilon", aliases=("al\x02pha",))
+    plain = _card(1, "Alpha beta gamma", "delta epsilon", aliases=("al pha",))
+    other = _card(0, "Zeta eta", topics=("theta iota",))
+    a = build_index(Corpus((other, odd), source))
+    b = build_index(Corpus((other, plain), source))
+    for card in (0, 1):
+        assert index_terms(a, card) == index_terms(b, card)
+        assert index_phrases(a, card) == index_phrases(b, card)
 
 
 def _word(rng: random.Random) -> str:

@@ -90,16 +90,18 @@ def tokens(text: str) -> list[str]:
 # not whitespace either, so splitting on whitespace keeps them as tokens of their own.
 FIELD_SEP = "\x00"
 GROUP_SEP = "\x01"
-_NON_WORD_KEEP_SEPS = re.compile(r"[^\w\x00\x01]+")
+CARD_SEP = "\x02"
+SEPARATORS = FIELD_SEP + GROUP_SEP + CARD_SEP
+_NON_WORD_KEEP_SEPS = re.compile(r"[^\w\x00-\x02]+")
 _ASCII_FOLD = bytes(
-    c + 32 if 65 <= c <= 90 else c if chr(c).isalnum() or c < 2 else 32 for c in range(256)
+    c + 32 if 65 <= c <= 90 else c if chr(c).isalnum() or c < 3 else 32 for c in range(256)
 )  # ASCII: letters lower-cased, letters, digits and the separators kept, the rest a space
 # ASCII letters as "a", digits as "0": a letter next to a digit shows as "a0" or "0a"
 _SHAPE = bytes(97 if chr(c).isalpha() else 48 if chr(c).isdigit() else 32 for c in range(256))
 
 
 def fold_fields(text: str) -> tuple[str, str]:
-    """Fields joined by FIELD_SEP and GROUP_SEP, folded in one pass: (their folded text, their
+    """Fields joined by FIELD_SEP, GROUP_SEP and CARD_SEP, folded in one pass: (their folded text, their
     token text), separators kept. Split at the separators and on whitespace, each field gives
     exactly `fold(field).split()` and `tokens(field)`. Indexing a large corpus folds a card
     with a few C-level calls instead of a few per field; ASCII text (most of it) goes through
