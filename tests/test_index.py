@@ -280,3 +280,17 @@ def test_typos_are_corrected_anywhere_in_a_word_of_a_large_corpus(large, where: 
         assert word in matcher.expand(typo), (typo, word)
         result = matcher.match(f"{typo} {card.title.split()[1]}")
         assert result.ranked and result.ranked[0].card.id == card.id, (typo, card.title)
+
+
+def test_small_and_large_corpora_score_phrases_alike() -> None:
+    """Small corpora keep each card's phrases by term; large ones scan a card's phrase words.
+    The two must give the same scores, to the bit."""
+    corpus = generated_corpus(400, seed=9)
+    by_term, scanning = Matcher(corpus), Matcher(corpus)
+    scanning.index = build_index(corpus, small=0)
+    assert by_term.index.phrases_by_term and not scanning.index.phrases_by_term
+    rng = random.Random(9)
+    said = [w for card in corpus.cards for w in f"{card.title} {card.summary}".split()]
+    for _ in range(300):
+        query = " ".join(rng.choice(said) for _ in range(rng.randint(1, 5)))
+        assert by_term.match(query) == scanning.match(query), query

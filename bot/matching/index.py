@@ -84,6 +84,11 @@ class Index:
     phrase_words: array  # every card's phrases' word ids, one after another
     phrase_start: array  # phrase p is phrase_words[phrase_start[p]:phrase_start[p + 1]]
     phrase_kind: array  # TITLE, ALIAS, TOPIC or QUESTION, per phrase
+    phrase_weight: array  # the sum of its words' idf, per phrase
+    phrase_of: array  # per position in phrase_words: the phrase there
+    # small corpora only: per card, each term of its phrases -> the phrases it is in (once
+    # per time it is said there); a dict lookup per term instead of scanning the card's words
+    phrases_by_term: tuple[dict[int, tuple[int, ...]], ...]
     card_phrases: array  # card i's phrases are card_phrases[i]:card_phrases[i + 1]
     exact_hashes: array  # hashes of folded titles, aliases and questions, ascending ...
     exact_cards: array  # ... and the card of each (the first card, on equal hashes)
@@ -247,8 +252,9 @@ class _Builder:
     Python loop per word), and postings are appended through `map`.
     """
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, small: int):
         self.corpus = corpus
+        self.small = small
         self.by_stem, self.concept_phrases = _concepts(corpus)
         self.thesaurus = bool(self.by_stem or self.concept_phrases)
         self.phrase_firsts = frozenset(self.concept_phrases)
@@ -262,6 +268,7 @@ class _Builder:
         self.phrase_words = array("I")
         self.phrase_start = array("I", [0])
         self.phrase_kind = array("B")
+        self.phrase_of = array("I")
         self.card_phrases = array("I", [0])
         self.exact_hashes = array("q")
         self.exact_cards = array("I")
@@ -438,6 +445,7 @@ class _Builder:
             islice(accumulate(map(len, said), initial=self.phrase_start[-1]), 1, None)
         )
         base = len(self.phrase_kind)
+        self.phrase_of.extend(chain.from_iterable(map(repeat, count(base), map(len, said))))
         self.phrase_kind.extend(compress(kinds, kept))
         owners = list(compress(owner, kept))
         self.card_phrases.extend(
@@ -456,6 +464,14 @@ class _Builder:
         self.exact_cards.extend(chain.from_iterable(map(repeat, cards, map(len, name_keys))))
         self.exact_cards.extend(compress(owner, is_question))
 
+    def _by_term(self, card: int) -> dict[int, tuple[int, ...]]:
+        begin = self.phrase_start[self.card_phrases[card]]
+        end = self.phrase_start[self.card_phrases[card + 1]]
+        found: dict[int, list[int]] = defaultdict(list)
+        for t, n in zip(self.phrase_words[begin:end], self.phrase_of[begin:end], strict=True):
+            found[t].append(n)
+        return {t: tuple(ns) for t, ns in found.items()}
+
     def finish(self) -> Index:
         cards = self.corpus.cards
         ids, postings = self.ids, self.post
@@ -469,6 +485,7 @@ class _Builder:
         for w in map(ids.__getitem__, words):
             said_order.append(w)
             said_order.extend(after.get(w, ()))
+        starts = self.phrase_start
         n = max(len(cards), 1)
         idf = array("d", (math.log((n + 1) / (len(p) + 0.5)) + 0.1 for p in postings))
         keyed = list(
@@ -501,6 +518,21 @@ class _Builder:
             phrase_words=self.phrase_words,
             phrase_start=self.phrase_start,
             phrase_kind=self.phrase_kind,
+            phrase_weight=array(
+                "d",
+                map(
+                    sum,
+                    map(
+                        map,
+                        repeat(idf.__getitem__),
+                        map(self.phrase_words.__getitem__, map(slice, starts, starts[1:])),
+                    ),
+                ),
+            ),
+            phrase_of=self.phrase_of,
+            phrases_by_term=tuple(map(self._by_term, range(len(cards))))
+            if len(cards) <= self.small
+            else (),
             card_phrases=self.card_phrases,
             exact_hashes=array("q", map(self.exact_hashes.__getitem__, order)),
             exact_cards=array("I", map(self.exact_cards.__getitem__, order)),
@@ -522,16 +554,17 @@ class _Builder:
 
 
 CHUNK = 2048  # cards folded and split together: large enough to amortise, small in memory
+SMALL_CORPUS = 2_000  # up to this many cards, each card's phrases are also kept by term
 
 
-def build_index(corpus: Corpus, chunk: int = CHUNK) -> Index:
+def build_index(corpus: Corpus, chunk: int = CHUNK, small: int = SMALL_CORPUS) -> Index:
     """The corpus's index. The cyclic garbage collector is paused meanwhile: indexing makes
     millions of short-lived lists and dicts, none of them cyclic, and each collection would
     walk every card of the corpus again (a third of the time at 100,000 cards)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        builder = _Builder(corpus)
+        builder = _Builder(corpus, small)
         cards = corpus.cards
         for start in range(0, len(cards), chunk):
             builder.add(start, cards[start : start + chunk])

@@ -287,10 +287,17 @@ class Matcher:
         ]
         qweights = [max((idf[t] for t, _, _ in ts), default=idx.unknown_idf) for ts in terms]
         total = sum(qweights)
+        said = [frozenset(t for t, _, _ in ts) for ts in terms]
+        best_sim: dict[int, float] = {}
+        for ts in terms:
+            for t, sim, _ in ts:
+                if sim > best_sim.get(t, 0.0):
+                    best_sim[t] = sim
+        phrase_terms = {t: idf[t] * sim for t, sim in best_sim.items()}
         candidates = self._candidates(units, wanted_orgs)
         scored: list[Scored] = []
         for i in candidates:
-            s = self._score(i, units, terms, qweights, total)
+            s = self._score(i, units, terms, qweights, total, said, phrase_terms)
             if s is not None:
                 scored.append(s)
         scored.sort(key=lambda s: (-s.score, s.card.id))
@@ -401,12 +408,14 @@ class Matcher:
         terms: list[tuple[tuple[int, float, bool], ...]],
         qweights: list[float],
         total: float,
+        said: list[frozenset[int]],
+        phrase_terms: dict[int, float],
     ) -> Scored | None:
         """Share of the query the card explains, blended with how fully a card phrase is said;
         whether the card has every word of the query; whether it is about one of them."""
         idx = self.index
         code_of = idx.code
-        matched: dict[int, float] = {}
+        matched = False
         covered = 0.0
         complete = True
         subject = False
@@ -419,8 +428,7 @@ class Matcher:
                     fw = CODE_WEIGHT[code]
                     if sim * fw > best:
                         best = sim * fw
-                    if sim > matched.get(t, 0.0):
-                        matched[t] = sim
+                    matched = True
                     if not subject and code not in PASSING_CODES and not org_term:
                         subject = True
             if best:
@@ -434,66 +442,81 @@ class Matcher:
         # two or more of the query's own words agreeing in a summary is no passing mention
         subject = subject or passing >= 2
         coverage = covered / total if total else 0.0
-        phrase = self._phrase_share(i, matched)
-        said_alias = self._alias_share(i, terms, qweights, total)
+        phrase = self._phrase_share(i, phrase_terms)
+        said_alias = self._alias_share(i, said, qweights, total)
         score = 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
         return Scored(idx.cards[i], score, complete, subject)
 
-    def _phrase_share(self, i: int, matched: dict[int, float]) -> float:
+    def _phrase_share(self, i: int, phrase_terms: dict[int, float]) -> float:
         """How fully the query says one of the card's phrases (idf-weighted, topics a little
-        less): the phrase's matched words' idf, over all its words' idf."""
+        less): the phrase's matched words' idf, over all its words' idf. `phrase_terms` is
+        each term of the query with its idf times its best similarity, in the query's order
+        (the order the sums are taken in, so that scores do not move by a rounding)."""
         idx = self.index
-        starts, idf = idx.phrase_start, idx.idf
+        said: dict[int, float] = {}
+        if idx.phrases_by_term:
+            by_term = idx.phrases_by_term[i]
+            for t, f in phrase_terms.items():
+                for n in by_term.get(t, ()):
+                    said[n] = said.get(n, 0.0) + f
+            return self._best_phrase(said)
         first, end = idx.card_phrases[i], idx.card_phrases[i + 1]
         if first == end:
             return 0.0
-        base = starts[first]
-        words = idx.phrase_words[base : starts[end]]
-        said: dict[int, float] = {}
-        for t, sim in matched.items():
-            at = 0
-            for _ in range(words.count(t)):
-                at = words.index(t, at)
-                n = bisect.bisect_right(starts, base + at, first, end) - 1
-                said[n] = said.get(n, 0.0) + idf[t] * sim
-                at += 1
+        phrase_of = idx.phrase_of
+        base = idx.phrase_start[first]
+        words = idx.phrase_words[base : idx.phrase_start[end]]
+        present = phrase_terms.keys() & words
+        if not present:
+            return 0.0
+        for t, f in phrase_terms.items():
+            if t in present:
+                found = words.count(t)
+                at = 0
+                for _ in range(found):
+                    at = words.index(t, at)
+                    n = phrase_of[base + at]
+                    said[n] = said.get(n, 0.0) + f
+                    at += 1
+        return self._best_phrase(said)
+
+    def _best_phrase(self, said: dict[int, float]) -> float:
+        idx = self.index
         phrase = 0.0
+        weight, kind = idx.phrase_weight, idx.phrase_kind
         for n, amount in said.items():
-            weight = sum(map(idf.__getitem__, idx.phrase_words[starts[n] : starts[n + 1]]))
-            value = amount / weight * (0.9 if idx.phrase_kind[n] == TOPIC else 1.0)
+            value = amount / weight[n] * (0.9 if kind[n] == TOPIC else 1.0)
             if value > phrase:
                 phrase = value
         return phrase
 
     def _alias_share(
-        self,
-        i: int,
-        terms: list[tuple[tuple[int, float, bool], ...]],
-        qweights: list[float],
-        total: float,
+        self, i: int, said: list[frozenset[int]], qweights: list[float], total: float
     ) -> float:
         """How much of the query one of the card's own aliases says, word for word in order.
 
         Aliases are unique to a card, so a query that contains one ("nato arms control")
         points at that card more than at every card that merely mentions the words.
+        `said` is each query unit's terms.
         """
         if not total:
             return 0.0
         idx = self.index
-        starts = idx.phrase_start
+        starts, kinds, words_of = idx.phrase_start, idx.phrase_kind, idx.phrase_words
         best = 0.0
-        n = len(terms)
-        said: list[set[int]] | None = None
-        for p in range(idx.card_phrases[i], idx.card_phrases[i + 1]):
-            if idx.phrase_kind[p] != ALIAS:
-                continue
-            words = idx.phrase_words[starts[p] : starts[p + 1]]
-            size = len(words)
-            if said is None:
-                said = [{t for t, _, _ in ts} for ts in terms]
-            for start in range(n - size + 1):
-                if all(words[k] in said[start + k] for k in range(size)):
-                    best = max(best, sum(qweights[start : start + size]) / total)
+        n = len(said)
+        anywhere = frozenset().union(*said)
+        p, end = idx.card_phrases[i], idx.card_phrases[i + 1]
+        while p < end and kinds[p] <= ALIAS:  # a title, then the aliases
+            if kinds[p] == ALIAS and words_of[starts[p]] in anywhere:
+                words = words_of[starts[p] : starts[p + 1]]
+                size, first = len(words), words[0]
+                for start in range(n - size + 1):
+                    if first in said[start] and all(
+                        words[k] in said[start + k] for k in range(1, size)
+                    ):
+                        best = max(best, sum(qweights[start : start + size]) / total)
+            p += 1
         return best
 
 
