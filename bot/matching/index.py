@@ -57,6 +57,7 @@ PASSING_CODES = frozenset(c for c, w in enumerate(CODE_WEIGHT) if w in PASSING)
 # Kinds of phrase (a card's own wording, scored for how fully a query says it).
 TITLE, ALIAS, TOPIC, QUESTION = range(4)
 ORG_EXTRA_WORDS = {"un": ("united", "nations"), "nato": ("alliance",), "osce": ()}
+_LOW = 0xFFFFFFFF
 FULL_SCAN_VOCAB = 20_000  # up to this many distinct words, typos are looked up in all of them
 
 _SKIP = FILLER | set(SEPARATORS)  # tokens that are never a card's terms
@@ -85,13 +86,12 @@ class Index:
     phrase_start: array  # phrase p is phrase_words[phrase_start[p]:phrase_start[p + 1]]
     phrase_kind: array  # TITLE, ALIAS, TOPIC or QUESTION, per phrase
     phrase_weight: array  # the sum of its words' idf, per phrase
-    phrase_of: array  # per position in phrase_words: the phrase there
     # small corpora only: per card, each term of its phrases -> the phrases it is in (once
     # per time it is said there); a dict lookup per term instead of scanning the card's words
     phrases_by_term: tuple[dict[int, tuple[int, ...]], ...]
     card_phrases: array  # card i's phrases are card_phrases[i]:card_phrases[i + 1]
-    exact_hashes: array  # hashes of folded titles, aliases and questions, ascending ...
-    exact_cards: array  # ... and the card of each (the first card, on equal hashes)
+    # folded titles, aliases and questions' words, as 32-bit hash << 32 | card, ascending
+    exact_keys: array
     vocab: tuple[str, ...]  # words, sorted: for prefixes
     by_year: dict[int, tuple[int, ...]]
     stems: dict[str, tuple[str, ...]]  # stem -> words, where that is not just the stem itself
@@ -121,10 +121,11 @@ class Index:
 
     def exact(self, key: str) -> int | None:
         """The first card whose folded title or alias, or question's words, is `key`."""
-        h = hash(key)
-        at = bisect_left(self.exact_hashes, h)
-        while at < len(self.exact_hashes) and self.exact_hashes[at] == h:
-            card = self.exact_cards[at]
+        h = hash(key) & _LOW
+        keys = self.exact_keys
+        at = bisect_left(keys, h << 32)
+        while at < len(keys) and keys[at] >> 32 == h:
+            card = keys[at] & _LOW
             if key in exact_keys(self.cards[card]):
                 return card
             at += 1
@@ -268,10 +269,9 @@ class _Builder:
         self.phrase_words = array("I")
         self.phrase_start = array("I", [0])
         self.phrase_kind = array("B")
-        self.phrase_of = array("I")
         self.card_phrases = array("I", [0])
-        self.exact_hashes = array("q")
-        self.exact_cards = array("I")
+        self.exact_hashes = array("Q")  # 32-bit hashes, as many as ...
+        self.exact_cards = array("I")  # ... their cards
         self.by_year: dict[int, list[int]] = defaultdict(list)
         self.org_bits: dict[str, int] = {}
         # orgs -> their text, their mask, the field separators in the text
@@ -445,7 +445,6 @@ class _Builder:
             islice(accumulate(map(len, said), initial=self.phrase_start[-1]), 1, None)
         )
         base = len(self.phrase_kind)
-        self.phrase_of.extend(chain.from_iterable(map(repeat, count(base), map(len, said))))
         self.phrase_kind.extend(compress(kinds, kept))
         owners = list(compress(owner, kept))
         self.card_phrases.extend(
@@ -457,19 +456,19 @@ class _Builder:
         )
         name_keys = _split_all(folded_names, FIELD_SEP)
         is_question = list(map(QUESTION.__eq__, kinds))
-        self.exact_hashes.extend(
-            map(hash, map(" ".join, map(str.split, chain.from_iterable(name_keys))))
-        )
-        self.exact_hashes.extend(map(hash, map(" ".join, compress(content, is_question))))
+        name_texts = map(" ".join, map(str.split, chain.from_iterable(name_keys)))
+        self.exact_hashes.extend(map(_LOW.__and__, map(hash, name_texts)))
+        questions = map(" ".join, compress(content, is_question))
+        self.exact_hashes.extend(map(_LOW.__and__, map(hash, questions)))
         self.exact_cards.extend(chain.from_iterable(map(repeat, cards, map(len, name_keys))))
         self.exact_cards.extend(compress(owner, is_question))
 
     def _by_term(self, card: int) -> dict[int, tuple[int, ...]]:
-        begin = self.phrase_start[self.card_phrases[card]]
-        end = self.phrase_start[self.card_phrases[card + 1]]
+        starts = self.phrase_start
         found: dict[int, list[int]] = defaultdict(list)
-        for t, n in zip(self.phrase_words[begin:end], self.phrase_of[begin:end], strict=True):
-            found[t].append(n)
+        for n in range(self.card_phrases[card], self.card_phrases[card + 1]):
+            for t in self.phrase_words[starts[n] : starts[n + 1]]:
+                found[t].append(n)
         return {t: tuple(ns) for t, ns in found.items()}
 
     def finish(self) -> Index:
@@ -488,11 +487,11 @@ class _Builder:
         starts = self.phrase_start
         n = max(len(cards), 1)
         idf = array("d", (math.log((n + 1) / (len(p) + 0.5)) + 0.1 for p in postings))
-        keyed = list(
-            map(int.__or__, map(int.__lshift__, self.exact_hashes, repeat(32)), self.exact_cards)
+        keyed = map(
+            int.__or__, map(int.__lshift__, self.exact_hashes, repeat(32)), self.exact_cards
         )
-        order = sorted(range(len(keyed)), key=keyed.__getitem__)
-        del keyed
+        exact = array("Q", sorted(keyed))
+        del self.exact_hashes, self.exact_cards
         stemmed = stem_all(words)
         joined = {st for w, st in zip(words, stemmed, strict=True) if w != st}
         stems: dict[str, list[str]] = defaultdict(list)
@@ -529,13 +528,11 @@ class _Builder:
                     ),
                 ),
             ),
-            phrase_of=self.phrase_of,
             phrases_by_term=tuple(map(self._by_term, range(len(cards))))
             if len(cards) <= self.small
             else (),
             card_phrases=self.card_phrases,
-            exact_hashes=array("q", map(self.exact_hashes.__getitem__, order)),
-            exact_cards=array("I", map(self.exact_cards.__getitem__, order)),
+            exact_keys=exact,
             vocab=tuple(sorted(words)),
             by_year={y: tuple(c) for y, c in self.by_year.items()},
             stems={k: tuple(v) for k, v in stems.items()},

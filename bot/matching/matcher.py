@@ -463,8 +463,8 @@ class Matcher:
         first, end = idx.card_phrases[i], idx.card_phrases[i + 1]
         if first == end:
             return 0.0
-        phrase_of = idx.phrase_of
-        base = idx.phrase_start[first]
+        starts = idx.phrase_start
+        base = starts[first]
         words = idx.phrase_words[base : idx.phrase_start[end]]
         present = phrase_terms.keys() & words
         if not present:
@@ -475,7 +475,7 @@ class Matcher:
                 at = 0
                 for _ in range(found):
                     at = words.index(t, at)
-                    n = phrase_of[base + at]
+                    n = bisect.bisect_right(starts, base + at, first, end) - 1
                     said[n] = said.get(n, 0.0) + f
                     at += 1
         return self._best_phrase(said)
