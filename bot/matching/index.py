@@ -227,6 +227,18 @@ def _without_separators(card: Card) -> Card:
     )
 
 
+class _Postings(dict):
+    """term -> its postings array, for a chunk's words; other terms found on a miss."""
+
+    def __init__(self, ids: dict[str, int], post: list[array], known: Iterable) -> None:
+        super().__init__(known)
+        self.ids, self.post = ids, post
+
+    def __missing__(self, term: str) -> array:
+        self[term] = found = self.post[self.ids[term]]
+        return found
+
+
 class _NameKinds(dict):
     """n -> the kinds of a card's n names: its title, then aliases."""
 
@@ -340,8 +352,13 @@ class _Builder:
         post.extend(array("I") for _ in range(len(ids) - len(post)))
         cards = range(start << 3, (start + len(chunk)) << 3, 8)
         on_cards = map(map, repeat(int.__or__), map(repeat, cards), map(dict.values, codes))
-        terms = map(ids.__getitem__, chain.from_iterable(codes))
-        deque(map(array.append, map(post.__getitem__, terms), chain.from_iterable(on_cards)), 0)
+        # the chunk's words' postings looked up once each, in a dict small enough to stay in
+        # the processor's cache (concepts are looked up on a miss)
+        words = list(filterfalse(_SKIP.__contains__, said))
+        found = zip(words, map(post.__getitem__, map(ids.__getitem__, words)), strict=True)
+        local = _Postings(ids, post, found)
+        appends = map(local.__getitem__, chain.from_iterable(codes))
+        deque(map(array.append, appends, chain.from_iterable(on_cards)), 0)
         self._add_phrases(start, chunk, folded, names, topics, questions)
         for i, card in enumerate(chunk, start):
             for event in card.dates:
