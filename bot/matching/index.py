@@ -89,6 +89,8 @@ class Index:
     # small corpora only: per card, each term of its phrases -> the phrases it is in (once
     # per time it is said there); a dict lookup per term instead of scanning the card's words
     phrases_by_term: tuple[dict[int, tuple[int, ...]], ...]
+    codes_by_card: tuple[dict[int, int], ...]  # small corpora only: per card, term -> code
+    aliases_of: tuple[tuple[tuple[int, ...], ...], ...]  # small corpora only: alias words
     card_phrases: array  # card i's phrases are card_phrases[i]:card_phrases[i + 1]
     # folded titles, aliases and questions' words, as 32-bit hash << 32 | card, ascending
     exact_keys: array
@@ -104,13 +106,13 @@ class Index:
     org_masks: list[int]  # per card: its orgs as bits of org_bits
     unknown_idf: float = field(default=1.0)
 
-    def code(self, card: int, term: int) -> int:
-        """The field code of a term on a card, -1 when the card does not have it."""
+    def code(self, card: int, term: int, missing: int = -1) -> int:
+        """The field code of a term on a card, `missing` when the card does not have it."""
         postings = self.postings[term]
         at = bisect_left(postings, card << 3)
         if at < len(postings) and postings[at] >> 3 == card:
             return postings[at] & 7
-        return -1
+        return missing
 
     def same_stem(self, st: str) -> tuple[str, ...]:
         """The corpus words whose stem is `st`."""
@@ -488,8 +490,24 @@ class _Builder:
                 found[t].append(n)
         return {t: tuple(ns) for t, ns in found.items()}
 
+    def _codes_by_card(self, cards: int) -> tuple[dict[int, int], ...]:
+        codes: list[dict[int, int]] = [{} for _ in range(cards)]
+        for t, postings in enumerate(self.post):
+            for v in postings:
+                codes[v >> 3][t] = v & 7
+        return tuple(codes)
+
+    def _aliases_of(self, card: int) -> tuple[tuple[int, ...], ...]:
+        starts, kinds = self.phrase_start, self.phrase_kind
+        return tuple(
+            tuple(self.phrase_words[starts[n] : starts[n + 1]])
+            for n in range(self.card_phrases[card], self.card_phrases[card + 1])
+            if kinds[n] == ALIAS
+        )
+
     def finish(self) -> Index:
         cards = self.corpus.cards
+        small = len(cards) <= self.small
         ids, postings = self.ids, self.post
         ids.default_factory = None
         words = [t for t in ids if t[0] != "§"]
@@ -545,9 +563,9 @@ class _Builder:
                     ),
                 ),
             ),
-            phrases_by_term=tuple(map(self._by_term, range(len(cards))))
-            if len(cards) <= self.small
-            else (),
+            phrases_by_term=tuple(map(self._by_term, range(len(cards)))) if small else (),
+            codes_by_card=self._codes_by_card(len(cards)) if small else (),
+            aliases_of=tuple(map(self._aliases_of, range(len(cards)))) if small else (),
             card_phrases=self.card_phrases,
             exact_keys=exact,
             vocab=tuple(sorted(words)),

@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -414,7 +415,7 @@ class Matcher:
         """Share of the query the card explains, blended with how fully a card phrase is said;
         whether the card has every word of the query; whether it is about one of them."""
         idx = self.index
-        code_of = idx.code
+        code_of = idx.codes_by_card[i].get if idx.codes_by_card else partial(idx.code, i)
         matched = False
         covered = 0.0
         complete = True
@@ -423,7 +424,7 @@ class Matcher:
         for u, unit_terms, qw in zip(units, terms, qweights, strict=True):
             best = 0.0
             for t, sim, org_term in unit_terms:
-                code = code_of(i, t)
+                code = code_of(t, -1)
                 if code >= 0:
                     fw = CODE_WEIGHT[code]
                     if sim * fw > best:
@@ -505,6 +506,15 @@ class Matcher:
         starts, kinds, words_of = idx.phrase_start, idx.phrase_kind, idx.phrase_words
         best = 0.0
         n = len(said)
+        if idx.aliases_of:
+            for words in idx.aliases_of[i]:
+                size, first = len(words), words[0]
+                for start in range(n - size + 1):
+                    if first in said[start] and all(
+                        words[k] in said[start + k] for k in range(1, size)
+                    ):
+                        best = max(best, sum(qweights[start : start + size]) / total)
+            return best
         anywhere = frozenset().union(*said)
         p, end = idx.card_phrases[i], idx.card_phrases[i + 1]
         while p < end and kinds[p] <= ALIAS:  # a title, then the aliases
