@@ -138,14 +138,23 @@ def generated_corpus(n: int = 300, seed: int = 5) -> Corpus:
     return Corpus(cards, {"s": Source("s", "S", "P", "https://example.org")}, thesaurus)
 
 
-@pytest.fixture(scope="module", params=["real", "generated", "generated in chunks of 7"])
+@pytest.fixture(
+    scope="module", params=["real", "generated", "generated in chunks of 7", "generated as large"]
+)
 def built(request, corpus) -> tuple[Corpus, Index]:
     """A corpus and its index; built 7 cards at a time, words and concepts first said in
-    one chunk must keep their ids and places in the next."""
+    one chunk must keep their ids and places in the next; "as large", without the per-card
+    dicts small corpora keep (exact names only as hashes, confirmed on the card)."""
     if request.param == "real":
         return corpus, build_index(corpus)
     generated = generated_corpus()
-    return generated, build_index(generated, **({"chunk": 7} if "7" in request.param else {}))
+    if "7" in request.param:
+        return generated, build_index(generated, chunk=7)
+    if "large" in request.param:
+        index = build_index(generated, small=0)
+        assert not index.exact_names and not index.codes_by_card
+        return generated, index
+    return generated, build_index(generated)
 
 
 def test_every_card_has_the_terms_and_weights_its_fields_give(built) -> None:

@@ -91,6 +91,7 @@ class Index:
     phrases_by_term: tuple[dict[int, tuple[int, ...]], ...]
     codes_by_card: tuple[dict[int, int], ...]  # small corpora only: per card, term -> code
     aliases_of: tuple[tuple[tuple[int, ...], ...], ...]  # small corpora only: alias words
+    exact_names: dict[str, int]  # small corpora only: exact key -> its first card
     card_phrases: array  # card i's phrases are card_phrases[i]:card_phrases[i + 1]
     # folded titles, aliases and questions' words, as 32-bit hash << 32 | card, ascending
     exact_keys: array
@@ -123,12 +124,14 @@ class Index:
 
     def exact(self, key: str) -> int | None:
         """The first card whose folded title or alias, or question's words, is `key`."""
+        if self.exact_names:
+            return self.exact_names.get(key)
         h = hash(key) & _LOW
         keys = self.exact_keys
         at = bisect_left(keys, h << 32)
         while at < len(keys) and keys[at] >> 32 == h:
             card = keys[at] & _LOW
-            if key in exact_keys(self.cards[card]):
+            if _names(self.cards[card], key):
                 return card
             at += 1
         return None
@@ -153,12 +156,21 @@ def content(text: str) -> list[str]:
 
 def exact_keys(card: Card) -> set[str]:
     """What, typed exactly, names this card: its folded title and aliases, its questions'
-    words. The index keeps only their hashes; this confirms a hit."""
+    words. A large corpus's index keeps only their hashes; a hit is confirmed on the card."""
     return {
         fold(card.title),
         *map(fold, card.aliases),
         *(" ".join(content(q)) for q in card.questions),
     }
+
+
+def _names(card: Card, key: str) -> bool:
+    """`key in exact_keys(card)`, cheapest fields first."""
+    return (
+        fold(card.title) == key
+        or any(fold(a) == key for a in card.aliases)
+        or any(" ".join(content(q)) == key for q in card.questions)
+    )
 
 
 def _concepts(corpus: Corpus) -> tuple[dict[str, tuple[str, ...]], dict[str, list]]:
@@ -490,6 +502,13 @@ class _Builder:
                 found[t].append(n)
         return {t: tuple(ns) for t, ns in found.items()}
 
+    def _exact_names(self) -> dict[str, int]:
+        names: dict[str, int] = {}
+        for i, card in enumerate(self.corpus.cards):
+            for key in exact_keys(card):
+                names.setdefault(key, i)
+        return names
+
     def _codes_by_card(self, cards: int) -> tuple[dict[int, int], ...]:
         codes: list[dict[int, int]] = [{} for _ in range(cards)]
         for t, postings in enumerate(self.post):
@@ -566,6 +585,7 @@ class _Builder:
             phrases_by_term=tuple(map(self._by_term, range(len(cards)))) if small else (),
             codes_by_card=self._codes_by_card(len(cards)) if small else (),
             aliases_of=tuple(map(self._aliases_of, range(len(cards)))) if small else (),
+            exact_names=self._exact_names() if small else {},
             card_phrases=self.card_phrases,
             exact_keys=exact,
             vocab=tuple(sorted(words)),
