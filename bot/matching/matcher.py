@@ -13,37 +13,34 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from bot.cards import Card, Corpus
+from bot.matching.index import (
+    ALIAS,
+    CODE_WEIGHT,
+    FIELD_WEIGHT,
+    PASSING_CODES,
+    TOPIC,
+    Index,
+    build_index,
+)
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
 
-# How much a word tells about a card, by where on the card it stands.
-FIELD_WEIGHT = {
-    "alias": 1.0,
-    "title": 1.0,
-    "topic": 0.9,
-    "question": 0.85,
-    "org": 0.75,
-    "date": 0.7,
-    "event": 0.6,
-    "summary": 0.55,
-}
-# Words in these fields only mention a thing in passing: they never make a card "about" it.
-PASSING = frozenset({FIELD_WEIGHT["summary"], FIELD_WEIGHT["org"]})
+__all__ = ["FIELD_WEIGHT", "Index", "MatchResult", "Matcher", "Scored", "build_index", "decide"]
+
 ORG_WORDS = {
     "un": "un", "united nations": "un", "nations": "un", "dppa": "un",
     "nato": "nato", "alliance": "nato", "north atlantic": "nato",
 }  # fmt: skip
 ORG_TERMS = frozenset({"un", "united", "nations", "dppa", "nato", "alliance", "osce"})
-ORG_EXTRA_WORDS = {"un": ("united", "nations"), "nato": ("alliance",), "osce": ()}
 MONTHS = {
     name: n
     for n, names in enumerate(
@@ -79,7 +76,6 @@ NEAR = 0.15  # below this nothing is offered at all
 MAX_SUGGESTIONS = 5
 RARE_MIN_POSTINGS = 50  # below this corpus size every word is "rare": all cards are scored
 MAX_POSTINGS = 20_000
-FULL_SCAN_VOCAB = 20_000  # up to this many distinct words, typos are looked up in all of them
 PRE_SHARE = 0.5
 MAX_SCORED = 40  # pre-ranked by the query's words; the full score only for these
 FUZZY_LIMIT = 4
@@ -112,48 +108,6 @@ class MatchResult:
 
 
 @dataclass(frozen=True)
-class _Phrase:
-    """A title, alias, topic or question of a card, with its words' idf precomputed."""
-
-    words: tuple[str, ...]
-    kind: str
-    idfs: tuple[float, ...]
-    weight: float
-
-
-@dataclass(frozen=True)
-class _CardPhrases:
-    """A card's titles, aliases, topics and questions, indexed for scoring: from each word to
-    the phrases it is in (with its idf there), and the aliases by their first word, so a
-    query costs what its matched words touch rather than every phrase of the card."""
-
-    phrases: tuple[_Phrase, ...]
-    by_term: dict[str, tuple[tuple[int, float], ...]]
-    aliases_by_first: dict[str, tuple[tuple[str, ...], ...]]
-
-
-def _card_phrases(raw: list[tuple[tuple[str, ...], str]], idf: dict[str, float]) -> _CardPhrases:
-    phrases = tuple(
-        _Phrase(words, kind, idfs, sum(idfs))
-        for words, kind in raw
-        for idfs in [tuple(idf.get(t, 0.0) for t in words)]
-        if sum(idfs) > 0
-    )
-    by_term: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    aliases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    for n, phrase in enumerate(phrases):
-        for word, f in zip(phrase.words, phrase.idfs, strict=True):
-            by_term[word].append((n, f))
-        if phrase.kind == "alias":
-            aliases[phrase.words[0]].append(phrase.words)
-    return _CardPhrases(
-        phrases,
-        {k: tuple(v) for k, v in by_term.items()},
-        {k: tuple(v) for k, v in aliases.items()},
-    )
-
-
-@dataclass(frozen=True)
 class _Unit:
     """One thing the query says: a word (with what it may stand for) or a thesaurus phrase."""
 
@@ -162,175 +116,26 @@ class _Unit:
     identifier: bool = False  # a number or code: unknown, it means "not what the cards hold"
 
 
-@dataclass(frozen=True)
-class Index:
-    """Everything the matcher precomputes from a corpus; built once, read-only afterwards."""
-
-    cards: tuple[Card, ...]
-    weights: tuple[dict[str, float], ...]  # per card: term -> field weight
-    phrases: tuple[_CardPhrases, ...]
-    postings: dict[str, tuple[int, ...]]
-    idf: dict[str, float]
-    exact: dict[str, int]  # folded alias/title/question -> card
-    vocab: tuple[str, ...]
-    by_year: dict[int, tuple[int, ...]]
-    stems: dict[str, tuple[str, ...]]  # stem -> corpus words with that stem
-    # (first letter, length) and (last letter, length) -> words; large vocabularies only
-    blocks: dict[tuple[str, int], tuple[str, ...]]
-    by_length: dict[int, tuple[str, ...]]  # small vocabularies: length -> words
-    concept_of_stem: dict[str, tuple[str, ...]]  # stem of a one-word member -> concept terms
-    concept_phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first token -> phrases
-    orgs: tuple[frozenset[str], ...]
-    unknown_idf: float = field(default=1.0)
-
-
-def _content(text: str) -> tuple[str, ...]:
-    return tuple(w for w in tokens(text) if not is_filler(w))
-
-
-def _concepts(corpus: Corpus) -> tuple[dict[str, tuple[str, ...]], dict[str, list]]:
-    """Thesaurus groups as concept terms ("§3"): one-word members by stem, phrases by token."""
-    by_stem: dict[str, set[str]] = defaultdict(set)
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-    for n, group in enumerate(corpus.thesaurus.groups):
-        concept = f"§{n}"
-        for member in group:
-            toks = tuple(tokens(member))
-            if len(toks) == 1:
-                by_stem[stem(toks[0])].add(concept)
-            elif toks:
-                phrases[toks[0]].append((toks, concept))
-    for first in phrases:
-        phrases[first].sort(key=lambda p: -len(p[0]))  # longest first
-    return {k: tuple(sorted(v)) for k, v in by_stem.items()}, phrases
-
-
-def _card_concepts(
-    toks: Sequence[str],
-    by_stem: dict[str, tuple[str, ...]],
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]],
-) -> set[str]:
-    found: set[str] = set()
-    for i, tok in enumerate(toks):
-        found.update(by_stem.get(stem(tok), ()))
-        for words, concept in phrases.get(tok, ()):
-            if tuple(toks[i : i + len(words)]) == words:
-                found.add(concept)
-    return found
-
-
-def build_index(corpus: Corpus) -> Index:
-    cards = corpus.cards
-    by_stem, concept_phrases = _concepts(corpus)
-    weights: list[dict[str, float]] = []
-    raw_phrases: list[list[tuple[tuple[str, ...], str]]] = []
-    exact: dict[str, int] = {}
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for i, card in enumerate(cards):
-        w: dict[str, float] = {}
-
-        def add(text: str, kind: str, w: dict[str, float] = w) -> None:
-            fw = FIELD_WEIGHT[kind]
-            toks = tokens(text)
-            for word in toks:
-                if not is_filler(word) and w.get(word, 0.0) < fw:
-                    w[word] = fw
-            if corpus.thesaurus.groups:
-                for concept in _card_concepts(toks, by_stem, concept_phrases):
-                    if w.get(concept, 0.0) < fw:
-                        w[concept] = fw
-
-        card_phrases = [(_content(card.title), "title")]
-        add(card.title, "title")
-        for alias in card.aliases:
-            add(alias, "alias")
-            card_phrases.append((_content(alias), "alias"))
-            exact.setdefault(fold(alias), i)
-        for topic in card.topics:
-            add(topic, "topic")
-            card_phrases.append((_content(topic), "topic"))
-        for question in card.questions:
-            add(question, "question")
-            card_phrases.append((_content(question), "question"))
-            exact.setdefault(" ".join(_content(question)), i)
-        for org in card.orgs:
-            add(org, "org")
-            for extra in ORG_EXTRA_WORDS.get(org, ()):
-                add(extra, "org")
-        add(card.summary, "summary")
-        for event in card.dates:
-            add(event.event, "event")
-            add(str(event.year), "date")
-            years = by_year[event.year]
-            if not years or years[-1] != i:
-                years.append(i)
-        exact.setdefault(fold(card.title), i)
-        weights.append(w)
-        raw_phrases.append([p for p in card_phrases if p[0]])
-
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, w in enumerate(weights):
-        for word in w:
-            postings[word].append(i)
-    n = max(len(cards), 1)
-    idf = {word: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for word, ids in postings.items()}
-    unknown = sum(idf.values()) / len(idf) if idf else 1.0
-    phrases = tuple(_card_phrases(card_phrases, idf) for card_phrases in raw_phrases)
-    words_only = [w for w in postings if not w.startswith("§")]
-    stems: dict[str, list[str]] = defaultdict(list)
-    blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
-    large = len(words_only) > FULL_SCAN_VOCAB
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for word in words_only:
-        stems[stem(word)].append(word)
-        if not large:
-            by_length[len(word)].append(word)
-        else:
-            blocks[(word[0], len(word))].append(word)
-            blocks[(f"${word[-1]}", len(word))].append(word)
-    return Index(
-        cards=cards,
-        weights=tuple(weights),
-        phrases=phrases,
-        postings={k: tuple(v) for k, v in postings.items()},
-        idf=idf,
-        exact=exact,
-        vocab=tuple(sorted(words_only)),
-        by_year={y: tuple(ids) for y, ids in by_year.items()},
-        stems={k: tuple(v) for k, v in stems.items()},
-        blocks={k: tuple(v) for k, v in blocks.items()},
-        by_length={k: tuple(v) for k, v in by_length.items()},
-        concept_of_stem={
-            k: tuple(c for c in v if c in postings)
-            for k, v in by_stem.items()
-            if any(c in postings for c in v)
-        },
-        concept_phrases={k: tuple(v) for k, v in concept_phrases.items()},
-        orgs=tuple(frozenset(c.orgs) for c in cards),
-        unknown_idf=unknown,
-    )
-
-
 class Matcher:
     """Holds the index of one corpus; `match` is a pure function of the query."""
 
     def __init__(self, corpus: Corpus):
-        self.index = build_index(corpus)
+        self.index: Index = build_index(corpus)
 
     # ---- what a query word may stand for ------------------------------------------------
     def known(self, word: str) -> bool:
-        return word in self.index.idf or stem(word) in self.index.stems
+        return word in self.index.ids or bool(self.index.same_stem(stem(word)))
 
     def expand(self, word: str) -> dict[str, float]:
         """Corpus terms this query word may stand for, with a similarity in (0, 1]."""
         idx = self.index
         found: dict[str, float] = {}
-        if word in idx.idf:
+        if word in idx.ids:
             found[word] = 1.0
         if word.isdigit():
             return found
         st = stem(word)
-        for same in idx.stems.get(st, ()):
+        for same in idx.same_stem(st):
             found.setdefault(same, 0.95)
         for concept in idx.concept_of_stem.get(st, ()):
             found.setdefault(concept, CONCEPT_SIMILARITY)
@@ -354,7 +159,7 @@ class Matcher:
                 found.setdefault(vocab[at], 0.85)
                 at += 1
             for end in range(len(word) - 1, 5, -1):
-                if word[:end] in idx.idf:
+                if word[:end] in idx.ids:
                     found.setdefault(word[:end], 0.85)
                     break
         return found
@@ -380,11 +185,11 @@ class Matcher:
     # ---- reading a query ------------------------------------------------------------------
     def _joined(self, toks: list[str]) -> list[str]:
         """Words split that the cards write as one ("frame work", "k-for", "co operation")."""
-        idf = self.index.idf
+        ids = self.index.ids
         out: list[str] = []
         i = 0
         while i < len(toks):
-            if i + 1 < len(toks) and toks[i] + toks[i + 1] in idf:
+            if i + 1 < len(toks) and toks[i] + toks[i + 1] in ids:
                 out.append(toks[i] + toks[i + 1])
                 i += 2
             else:
@@ -406,11 +211,11 @@ class Matcher:
     def _split_misspelt(self, word: str) -> list[str] | None:
         """Run together with one part misspelt ("vienadocument"); tried only when no word
         of the cards is close to the whole."""
-        idf = self.index.idf
+        ids = self.index.ids
         for k in range(MIN_SPLIT + 2, len(word) - MIN_SPLIT - 1):
             left, right = word[:k], word[k:]
-            if (left in idf) != (right in idf) and len(left) >= 5 and len(right) >= 5:
-                other = right if left in idf else left
+            if (left in ids) != (right in ids) and len(left) >= 5 and len(right) >= 5:
+                other = right if left in ids else left
                 if process.extractOne(
                     other, self._fuzzy_pool(other), scorer=fuzz.ratio, score_cutoff=85
                 ):
@@ -431,7 +236,7 @@ class Matcher:
                 (
                     (words, concept)
                     for words, concept in idx.concept_phrases.get(tok, ())
-                    if tuple(toks[i : i + len(words)]) == words and concept in idx.idf
+                    if tuple(toks[i : i + len(words)]) == words and concept in idx.ids
                 ),
                 None,
             )
@@ -468,7 +273,7 @@ class Matcher:
         if not units:
             return MatchResult("none", None, 0.0, smalltalk=bool(toks))
         for key in (fold(text), " ".join(u.word for u in units)):
-            hit = idx.exact.get(key)
+            hit = idx.exact(key)
             if hit is not None:
                 card = idx.cards[hit]
                 return MatchResult("card", card, 1.0, (Scored(card, 1.0, True),))
@@ -478,12 +283,24 @@ class Matcher:
         if dated is not None:
             return dated
 
-        qweights = [max((idx.idf[t] for t in u.expansion), default=idx.unknown_idf) for u in units]
+        ids, idf = idx.ids, idx.idf
+        # each unit's expansion by term id, with whether the term names an organisation
+        terms = [
+            tuple((ids[t], sim, t in ORG_TERMS) for t, sim in u.expansion.items()) for u in units
+        ]
+        qweights = [max((idf[t] for t, _, _ in ts), default=idx.unknown_idf) for ts in terms]
         total = sum(qweights)
+        said = [frozenset(t for t, _, _ in ts) for ts in terms]
+        best_sim: dict[int, float] = {}
+        for ts in terms:
+            for t, sim, _ in ts:
+                if sim > best_sim.get(t, 0.0):
+                    best_sim[t] = sim
+        phrase_terms = {t: idf[t] * sim for t, sim in best_sim.items()}
         candidates = self._candidates(units, wanted_orgs)
         scored: list[Scored] = []
         for i in candidates:
-            s = self._score(i, units, qweights, total)
+            s = self._score(i, units, terms, qweights, total, said, phrase_terms)
             if s is not None:
                 scored.append(s)
         scored.sort(key=lambda s: (-s.score, s.card.id))
@@ -524,7 +341,8 @@ class Matcher:
             None,
         )
         idx = self.index
-        ids = [i for i in idx.by_year.get(year, ()) if orgs <= idx.orgs[i]]
+        mask = idx.org_mask(orgs)
+        ids = [i for i in idx.by_year.get(year, ()) if idx.has_orgs(i, mask)]
         cards = [idx.cards[i] for i in ids]
         if month is not None:
             in_month = [
@@ -558,23 +376,27 @@ class Matcher:
             # each query word counts once per card: its best term there, not every variant
             best: dict[int, float] = {}
             for term, sim in u.expansion.items():
-                postings = idx.postings[term]
+                t = idx.ids[term]
+                postings = idx.postings[t]
                 if len(postings) > cap:
                     common.append((len(postings), term, sim))
                     continue
-                w = sim * idx.idf[term]
-                for i in postings:
+                w = sim * idx.idf[t]
+                for v in postings:
+                    i = v >> 3
                     if best.get(i, 0.0) < w:
                         best[i] = w
             for i, w in best.items():
                 pre[i] += w
         if not pre and common:  # only common words: search through the least common one
             _, term, sim = min(common)
-            for i in idx.postings[term][:MAX_POSTINGS]:
-                pre[i] += sim * idx.idf[term]
+            t = idx.ids[term]
+            for v in idx.postings[t][:MAX_POSTINGS]:
+                pre[v >> 3] += sim * idx.idf[t]
         ids = list(pre)
         if orgs:
-            ids = [i for i in ids if orgs <= idx.orgs[i]] or ids
+            mask = idx.org_mask(orgs)
+            ids = [i for i in ids if idx.has_orgs(i, mask)] or ids
         if ids:  # a card far behind on the query's own words cannot win on field weights
             floor = PRE_SHARE * max(pre[i] for i in ids)
             ids = [i for i in ids if pre[i] >= floor]
@@ -583,27 +405,34 @@ class Matcher:
         return ids
 
     def _score(
-        self, i: int, units: list[_Unit], qweights: list[float], total: float
+        self,
+        i: int,
+        units: list[_Unit],
+        terms: list[tuple[tuple[int, float, bool], ...]],
+        qweights: list[float],
+        total: float,
+        said: list[frozenset[int]],
+        phrase_terms: dict[int, float],
     ) -> Scored | None:
         """Share of the query the card explains, blended with how fully a card phrase is said;
         whether the card has every word of the query; whether it is about one of them."""
         idx = self.index
-        w = idx.weights[i]
-        matched: dict[str, float] = {}
+        code_of = idx.codes_by_card[i].get if idx.codes_by_card else partial(idx.code, i)
+        matched = False
         covered = 0.0
         complete = True
         subject = False
         passing = 0  # query words found only where the card mentions things in passing
-        for u, qw in zip(units, qweights, strict=True):
+        for u, unit_terms, qw in zip(units, terms, qweights, strict=True):
             best = 0.0
-            for term, sim in u.expansion.items():
-                fw = w.get(term)
-                if fw:
+            for t, sim, org_term in unit_terms:
+                code = code_of(t, -1)
+                if code >= 0:
+                    fw = CODE_WEIGHT[code]
                     if sim * fw > best:
                         best = sim * fw
-                    if sim > matched.get(term, 0.0):
-                        matched[term] = sim
-                    if not subject and fw not in PASSING and term not in ORG_TERMS:
+                    matched = True
+                    if not subject and code not in PASSING_CODES and not org_term:
                         subject = True
             if best:
                 covered += qw * best
@@ -616,43 +445,90 @@ class Matcher:
         # two or more of the query's own words agreeing in a summary is no passing mention
         subject = subject or passing >= 2
         coverage = covered / total if total else 0.0
-        card_phrases = idx.phrases[i]
-        said: dict[int, float] = {}
-        for term, sim in matched.items():
-            for n, f in card_phrases.by_term.get(term, ()):
-                said[n] = said.get(n, 0.0) + f * sim
-        phrase = 0.0
-        phrases = card_phrases.phrases
-        for n, amount in said.items():
-            p = phrases[n]
-            value = amount / p.weight * (0.9 if p.kind == "topic" else 1.0)
-            if value > phrase:
-                phrase = value
-        said_alias = self._alias_share(card_phrases, units, qweights, total)
+        phrase = self._phrase_share(i, phrase_terms)
+        said_alias = self._alias_share(i, said, qweights, total)
         score = 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
         return Scored(idx.cards[i], score, complete, subject)
 
-    @staticmethod
+    def _phrase_share(self, i: int, phrase_terms: dict[int, float]) -> float:
+        """How fully the query says one of the card's phrases (idf-weighted, topics a little
+        less): the phrase's matched words' idf, over all its words' idf. `phrase_terms` is
+        each term of the query with its idf times its best similarity, in the query's order
+        (the order the sums are taken in, so that scores do not move by a rounding)."""
+        idx = self.index
+        said: dict[int, float] = {}
+        if idx.phrases_by_term:
+            by_term = idx.phrases_by_term[i]
+            for t, f in phrase_terms.items():
+                for n in by_term.get(t, ()):
+                    said[n] = said.get(n, 0.0) + f
+            return self._best_phrase(said)
+        first, end = idx.card_phrases[i], idx.card_phrases[i + 1]
+        if first == end:
+            return 0.0
+        starts = idx.phrase_start
+        base = starts[first]
+        words = idx.phrase_words[base : idx.phrase_start[end]]
+        present = phrase_terms.keys() & words
+        if not present:
+            return 0.0
+        for t, f in phrase_terms.items():
+            if t in present:
+                found = words.count(t)
+                at = 0
+                for _ in range(found):
+                    at = words.index(t, at)
+                    n = bisect.bisect_right(starts, base + at, first, end) - 1
+                    said[n] = said.get(n, 0.0) + f
+                    at += 1
+        return self._best_phrase(said)
+
+    def _best_phrase(self, said: dict[int, float]) -> float:
+        idx = self.index
+        phrase = 0.0
+        weight, kind = idx.phrase_weight, idx.phrase_kind
+        for n, amount in said.items():
+            value = amount / weight[n] * (0.9 if kind[n] == TOPIC else 1.0)
+            if value > phrase:
+                phrase = value
+        return phrase
+
     def _alias_share(
-        card_phrases: _CardPhrases, units: list[_Unit], qweights: list[float], total: float
+        self, i: int, said: list[frozenset[int]], qweights: list[float], total: float
     ) -> float:
         """How much of the query one of the card's own aliases says, word for word in order.
 
         Aliases are unique to a card, so a query that contains one ("nato arms control")
         points at that card more than at every card that merely mentions the words.
+        `said` is each query unit's terms.
         """
         if not total:
             return 0.0
+        idx = self.index
+        starts, kinds, words_of = idx.phrase_start, idx.phrase_kind, idx.phrase_words
         best = 0.0
-        n = len(units)
-        for start, unit in enumerate(units):
-            for term in unit.expansion:
-                for words in card_phrases.aliases_by_first.get(term, ()):
-                    size = len(words)
-                    if start + size > n:
-                        continue
-                    if all(words[k] in units[start + k].expansion for k in range(1, size)):
+        n = len(said)
+        if idx.aliases_of:
+            for words in idx.aliases_of[i]:
+                size, first = len(words), words[0]
+                for start in range(n - size + 1):
+                    if first in said[start] and all(
+                        words[k] in said[start + k] for k in range(1, size)
+                    ):
                         best = max(best, sum(qweights[start : start + size]) / total)
+            return best
+        anywhere = frozenset().union(*said)
+        p, end = idx.card_phrases[i], idx.card_phrases[i + 1]
+        while p < end and kinds[p] <= ALIAS:  # a title, then the aliases
+            if kinds[p] == ALIAS and words_of[starts[p]] in anywhere:
+                words = words_of[starts[p] : starts[p + 1]]
+                size, first = len(words), words[0]
+                for start in range(n - size + 1):
+                    if first in said[start] and all(
+                        words[k] in said[start + k] for k in range(1, size)
+                    ):
+                        best = max(best, sum(qweights[start : start + size]) / total)
+            p += 1
         return best
 
 
