@@ -203,3 +203,22 @@ async def test_bolt_never_logs_the_body_of_a_request_it_refuses(
     assert response.status == 401
     assert "zebra" not in caplog.text
     store.close()
+
+
+@pytest.mark.slow
+def test_post_today_logs_json_too(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    """A cron run of `post-today` follows LOG_FORMAT like the servers do."""
+    env = bot_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_API_URL=fake_slack.url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cron.sqlite3'}",
+        DAILY_CHANNEL="CJSON",
+        LOG_FORMAT="json",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "post-today", "--date", "2026-10-01"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert lines and all(json.loads(ln)["level"] for ln in lines), proc.stderr

@@ -123,3 +123,11 @@ def test_metadata_that_is_not_ours_reads_as_empty() -> None:
         assert Meta.load(raw) == Meta()
     assert Meta.load(search_modal("C1")["private_metadata"]) == Meta()  # "C1": too short an id
     assert Meta.load(search_modal("C0123")["private_metadata"]).channel == "C0123"
+
+
+def test_home_says_which_subscriptions_are_paused_and_how_to_resume(corpus) -> None:
+    """Issue 14 item 8: a paused channel is said where a person looks, not only in the log."""
+    paused = Subscription("C9", dt.time(9, 0), "Europe/Vienna", paused="not_in_channel")
+    view = json.dumps(home_view(corpus, [paused, *SUBS]))
+    assert "*paused*: not_in_channel" in view and "/osce subscribe" in view
+    assert view.count("*paused*") == 1

@@ -25,6 +25,7 @@ from bot.cards import Corpus
 from bot.cards.loading import load_checked
 from bot.config import Settings
 from bot.daily.schedule import WAKE_AT_LEAST_EVERY, is_due, local_day, next_wake
+from bot.logs import configure_logging
 from bot.slack import errors
 from bot.slack.client import build_client
 from bot.slack.delivery import Delivery, PostResult
@@ -116,9 +117,7 @@ def run_post_today(settings: Settings, date: dt.date | None, *, clock: Clock = u
     if not settings.bot_token:
         print("osce-bot: SLACK_BOT_TOKEN is not set (it starts with xoxb-)", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)  # LOG_FORMAT=json applies to cron runs too
     corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1

@@ -304,6 +304,11 @@ def _subscription_blocks(subscriptions: Sequence[Subscription]) -> list[Block]:
         return [_section("No channel gets it yet. `/osce subscribe 09:00` in a channel starts it.")]
     lines = [
         f"• {_channel(s.channel)} at {s.at:%H:%M} ({escape(s.tz)})"
+        + (
+            f" — *paused*: {escape(s.paused)}; `/osce subscribe` there resumes it"
+            if s.paused
+            else ""
+        )
         for s in subscriptions[:SUBSCRIPTIONS_SHOWN]
     ]
     if len(subscriptions) > SUBSCRIPTIONS_SHOWN:
