@@ -160,3 +160,13 @@ def test_a_subcommand_typo_asks_did_you_mean(answerer, text, meant) -> None:
         assert cmd.action == "answer"
     else:
         assert cmd.action == "did_you_mean" and cmd.meant == meant
+
+
+def test_a_decade_is_a_time_not_a_code_no_card_has(answerer) -> None:
+    """'the late 90s' must not mark the query as naming a number the cards lack."""
+    units, _ = answerer.matcher.units("kosovo verification in the 90s")
+    assert [u.word for u in units] == ["kosovo", "verification"]
+    assert not any(u.identifier for u in units)
+    assert card_of(answerer, "kosovo verification in the 1990s") == (
+        "nato-osce-kosovo-verification-mission"
+    )

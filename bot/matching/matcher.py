@@ -82,6 +82,7 @@ FUZZY_LIMIT = 4
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
 
+_DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 MatchKind = Literal["card", "suggestions", "none", "year"]
@@ -253,6 +254,9 @@ class Matcher:
                 continue
             i += 1
             if is_filler(tok):
+                continue
+            if _DECADE.match(tok) and toks[i : i + 1] == ["s"]:
+                i += 1  # "the late 90s", "1990s": a time, not a code no card has
                 continue
             parts = None if self.known(tok) or is_year(tok) else self._split(tok)
             expansion = {} if parts else self.expand(tok)
