@@ -119,15 +119,29 @@ async def on_open(
         return
     # a suggestion after a miss carries its query's log id: the choice teaches the curator
     query_id, card_id = parse_choice(str(action.get("value", "")))
+    await show_chosen(context, respond, body, "open", query_id, card_id, started)
+
+
+async def show_chosen(
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    surface: str,
+    query_id: str,
+    card_id: str,
+    started: float,
+) -> None:
+    """A card chosen from buttons (a suggestion, an alternative): show it to the person who
+    clicked, record the choice. An ephemeral list of buttons is replaced by the card; under
+    a visible message (a mention's reply) the card goes to the person who clicked only."""
+    services = services_of(context)
     ans = services.answerer.open(card_id)
     if ans is None:
         await respond(text=GONE, response_type="ephemeral", replace_original=False)
-        log_request(context, "open", "gone", started)
+        log_request(context, surface, "gone", started)
         return
-    # an ephemeral list of suggestions is replaced by the card; under a visible message
-    # (a mention's reply) the card goes to the person who clicked only
     in_place = bool(body.get("container", {}).get("is_ephemeral"))
     reply = renderer_of(context).ephemeral(ans)
     await respond(**message(reply, response_type="ephemeral", replace_original=in_place))
-    log_answer(context, "open", ans, started)
+    log_answer(context, surface, ans, started)
     await record_reaction(services, query_id, context.user_id, chosen=card_id)

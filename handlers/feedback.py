@@ -20,14 +20,12 @@ from bot.slack.blocks import (
     parse_choice,
 )
 from bot.state.querylog import HELPFUL, NONE_FIT, NOT_ASKED
-from handlers.actions import GONE
+from handlers.actions import show_chosen
 from handlers.common import (
-    log_answer,
     log_request,
     logged_query,
     message,
     record_reaction,
-    renderer_of,
     services_of,
 )
 
@@ -77,19 +75,11 @@ async def on_pick(
     started = time.perf_counter()
     services = services_of(context)
     query_id, card_id = parse_choice(str(action.get("value", "")))
-    in_place = bool(body.get("container", {}).get("is_ephemeral"))
     if action.get("action_id") == NONE_FIT_ACTION or not card_id:
+        in_place = bool(body.get("container", {}).get("is_ephemeral"))
         text = f"{THANKS} `/osce list` shows every topic I have a card for."
         await respond(text=text, response_type="ephemeral", replace_original=in_place)
         log_request(context, "pick", NONE_FIT, started)
         await record_reaction(services, query_id, context.user_id, feedback=NONE_FIT)
         return
-    ans = services.answerer.open(card_id)
-    if ans is None:
-        await respond(text=GONE, response_type="ephemeral", replace_original=False)
-        log_request(context, "pick", "gone", started)
-        return
-    reply = renderer_of(context).ephemeral(ans)
-    await respond(**message(reply, response_type="ephemeral", replace_original=in_place))
-    log_answer(context, "pick", ans, started)
-    await record_reaction(services, query_id, context.user_id, chosen=card_id)
+    await show_chosen(context, respond, body, "pick", query_id, card_id, started)
