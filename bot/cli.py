@@ -45,12 +45,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_CONFIG, f"{self.prog}: {message} (see --help)\n")
 
 
-def _days(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
-    return int(text)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="osce-bot",
@@ -134,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _days(text: str) -> int:
+    """`check --stale DAYS` and `insights --days N`: a whole number of days, 1 or more."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a number of days (1 or more): {text!r}")
     return int(text)
