@@ -7,7 +7,7 @@ it from there, the console and CLI build their own. Keeping it in the core is wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.answers import Answerer
@@ -16,6 +16,7 @@ from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.state import QueryLog, Store
+    from bot.state.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -25,3 +26,11 @@ class Services:
     answerer: Answerer
     store: Store
     queries: QueryLog | None = None  # None: query logging off (QUERY_LOG_DAYS=0, or a test)
+    # claims and query-log rows of concurrent requests, one commit per batch; derived from
+    # store and queries, so it cannot disagree with them
+    writer: Writer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from bot.state.writer import Writer  # the state layer loads only where it is used
+
+        object.__setattr__(self, "writer", Writer(self.store, self.queries))

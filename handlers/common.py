@@ -51,7 +51,7 @@ async def claim(services: Services, body: Mapping[str, Any]) -> bool:
     event_id = body.get("event_id")
     if not event_id:
         return True
-    return await asyncio.to_thread(services.store.claim_event, str(event_id))
+    return await services.writer.claim(str(event_id))
 
 
 def request_key(kind: str, *parts: object) -> str:
@@ -63,7 +63,7 @@ def request_key(kind: str, *parts: object) -> str:
 
 async def first_time(services: Services, key: str) -> bool:
     """True the first time `key` is claimed by any replica (the same table as event ids)."""
-    return await asyncio.to_thread(services.store.claim_event, key)
+    return await services.writer.claim(key)
 
 
 def metrics_of(context: AsyncBoltContext) -> Metrics | None:
@@ -137,7 +137,7 @@ async def record_query(services: Services, query_id: str | None, surface: str, a
         ans.score,
         logged_text(ans.query),
     )
-    await _quietly(services.queries.record, entry)
+    services.writer.record(entry)  # written with the next batch; never awaited by a reply
 
 
 async def record_reaction(

@@ -228,6 +228,7 @@ async def test_a_failing_log_write_never_breaks_the_answer(corpus, tmp_path: Pat
             e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]
         ]
         assert HELPFUL_ACTION in actions and NOT_ASKED_ACTION in actions
+        await services.writer.close()  # the row is written after the reply, with its batch
         assert "query log unavailable" in caplog.text
     finally:
         store.close()

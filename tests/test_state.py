@@ -176,3 +176,75 @@ def test_sqlite_is_in_wal_mode(tmp_path) -> None:  # noqa: ANN001
     with s._engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     s.close()
+
+
+# ---- group commit (bot.state.writer) ---------------------------------------------------
+
+
+def test_claim_events_says_per_id_who_won(store: Store) -> None:
+    assert store.claim_events(["a", "b", "a"]) == {"a", "b"}
+    assert store.claim_events(["b", "c"]) == {"c"}
+    assert store.claim_events([]) == set()
+
+
+async def test_concurrent_claims_share_commits_and_each_key_wins_once(
+    store: Store, db_url: str
+) -> None:
+    import asyncio
+
+    from sqlalchemy import event
+
+    from bot.state.writer import Writer
+
+    commits = []
+    event.listen(store.engine, "commit", lambda _conn: commits.append(1))
+    other = Store(db_url)  # a second replica on the same database, with its own writer
+    try:
+        mine, theirs = Writer(store), Writer(other)
+        keys = [f"k{n % 50}" for n in range(200)]  # each key asked 4 times, 2 per replica
+        results = await asyncio.gather(
+            *(mine.claim(k) for k in keys[::2]), *(theirs.claim(k) for k in keys[1::2])
+        )
+        won: dict[str, int] = {}
+        for key, ok in zip(keys[::2] + keys[1::2], results, strict=True):
+            won[key] = won.get(key, 0) + ok
+        assert won == {f"k{n}": 1 for n in range(50)}
+        assert len(commits) < 20  # 100 claims on this replica, in a handful of batches
+    finally:
+        other.close()
+
+
+async def test_log_rows_are_written_with_the_next_batch_and_on_close(store: Store) -> None:
+    from bot.state import QueryLog
+    from bot.state.querylog import Logged
+    from bot.state.writer import Writer
+
+    queries = QueryLog(store, days=30)
+    writer = Writer(store, queries)
+    rows = [Logged(f"q{n}", DAY, "command", "card", "c1", 0.9, "kfor") for n in range(30)]
+    for row in rows:
+        writer.record(row)
+    assert await writer.claim("after-rows") is True
+    await writer.close()
+    assert {queries.query_of(r.id).id for r in rows} == {r.id for r in rows}  # type: ignore[union-attr]
+    off = Writer(store, QueryLog(store, days=0))
+    off.record(Logged("q-off", DAY, "command", "card", "c1", 0.9, "kfor"))
+    await off.close()
+    assert queries.query_of("q-off") is None
+
+
+async def test_a_failing_claim_is_raised_to_its_awaiters_and_the_writer_recovers(
+    store: Store,
+) -> None:
+    import asyncio
+
+    from bot.state.writer import Writer
+
+    writer = Writer(store)
+    with store.engine.begin() as conn:  # a real fault: the table is gone
+        conn.execute(text("ALTER TABLE osce_seen_events RENAME TO gone"))
+    results = await asyncio.gather(writer.claim("x"), writer.claim("y"), return_exceptions=True)
+    assert all(isinstance(r, Exception) for r in results)
+    with store.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE gone RENAME TO osce_seen_events"))
+    assert await writer.claim("x") is True

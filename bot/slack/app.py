@@ -48,6 +48,7 @@ def build_app(
     metrics: Metrics | None = None,
     team_id: str | None = None,
     queries: QueryLog | None = None,
+    services: Services | None = None,
 ) -> AsyncApp:
     """A Bolt AsyncApp with every listener registered.
 
@@ -61,7 +62,9 @@ def build_app(
     Socket Mode has none to check. `team_id` is the installed workspace (auth.test): events
     from any other team are acked and dropped, never answered with this workspace's token.
     `metrics` (one registry per app) is what `/metrics` shows. `queries` is the query log
-    (None: nothing is logged and answers carry no feedback buttons).
+    (None: nothing is logged and answers carry no feedback buttons). `services`, when the
+    caller built them (the server, to drain their writer at shutdown), replaces the
+    store/queries pair.
     """
     bolt_log = logging.getLogger("osce.bolt")
     bolt_log.addFilter(_quiet_bolt)  # idempotent: the same function object
@@ -75,7 +78,7 @@ def build_app(
         logger=bolt_log,
     )
     metrics = metrics or Metrics.create()
-    services = Services(settings, corpus, Answerer(corpus), store, queries)
+    services = services or Services(settings, corpus, Answerer(corpus), store, queries)
     app.use(Provide(services, Renderer(corpus), metrics, team_id))
     app.error(_on_error)
     handlers.register(app)

@@ -117,6 +117,8 @@ async def _check_token(client: AsyncWebClient) -> tuple[str, str | None]:
 
 @contextlib.asynccontextmanager
 async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]:
+    from bot.answers import Answerer
+    from bot.services import Services
     from bot.slack.scheduler import run_daily
     from bot.state import QueryLog, Store
 
@@ -127,6 +129,9 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
             metrics = Metrics.create()
             queries = QueryLog(store, settings.query_log_days, settings.query_log_key)
             await asyncio.to_thread(queries.prune)  # QUERY_LOG_DAYS=0 also drops what was kept
+            services = Services(
+                settings, corpus, Answerer(corpus), store, queries if queries.enabled else None
+            )
             app = build_app(
                 settings,
                 corpus,
@@ -134,7 +139,7 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
                 client=client,
                 metrics=metrics,
                 team_id=team_id,
-                queries=queries if queries.enabled else None,
+                services=services,
             )
             health = Health(client, store, len(corpus.cards), settings.health_interval, slack)
             health.start()
@@ -155,6 +160,7 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
                     with contextlib.suppress(asyncio.CancelledError):
                         await loop
                 await health.stop()
+                await services.writer.close()  # claims and log rows still queued
         finally:
             await asyncio.to_thread(store.close)
 

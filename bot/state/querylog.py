@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -132,21 +133,27 @@ class QueryLog:
     # ---- writing ----------------------------------------------------------------------
     def record(self, entry: Logged) -> None:
         """Store one outcome. Nothing is stored when logging is off."""
-        if not self.enabled:
+        self.record_many((entry,))
+
+    def record_many(self, entries: Sequence[Logged]) -> None:
+        """Store outcomes in one commit (`bot.state.writer` batches concurrent requests')."""
+        if not self.enabled or not entries:
             return
-        self._maybe_prune()
+        self._maybe_prune(len(entries))
+        rows = [
+            {
+                "id": e.id,
+                "day": e.day,
+                "surface": e.surface[:16],
+                "kind": e.kind[:16],
+                "card": e.card,
+                "score": float(e.score),
+                "query": e.query[:QUERY_MAX],
+            }
+            for e in entries
+        ]
         with self._store.engine.begin() as conn:
-            conn.execute(
-                insert(queries_table).values(
-                    id=entry.id,
-                    day=entry.day,
-                    surface=entry.surface[:16],
-                    kind=entry.kind[:16],
-                    card=entry.card,
-                    score=float(entry.score),
-                    query=entry.query[:QUERY_MAX],
-                )
-            )
+            conn.execute(insert(queries_table), rows)
 
     def react(
         self,
@@ -190,10 +197,11 @@ class QueryLog:
             conn.execute(delete(feedback_table).where(feedback_table.c.day < first_kept))
         return gone.rowcount
 
-    def _maybe_prune(self) -> None:
-        if self._writes % PRUNE_EVERY == 0:
+    def _maybe_prune(self, writes: int = 1) -> None:
+        """Prune once every PRUNE_EVERY writes (first on the first one)."""
+        before, self._writes = self._writes, self._writes + writes
+        if before % PRUNE_EVERY == 0 or before // PRUNE_EVERY != (self._writes - 1) // PRUNE_EVERY:
             self.prune()
-        self._writes += 1
 
     # ---- reading ----------------------------------------------------------------------
     def query_of(self, query_id: str) -> Logged | None:

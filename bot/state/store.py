@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -268,15 +269,39 @@ class Store:
     # ---- Slack event de-duplication -----------------------------------------------------
     def claim_event(self, event_id: str) -> bool:
         """True the first time any process sees `event_id`, False for Slack's retries."""
-        self._claims += 1
-        if self._claims % PRUNE_EVERY == 0:
+        return bool(self.claim_events((event_id,)))
+
+    def claim_events(self, event_ids: Sequence[str]) -> set[str]:
+        """Those of `event_ids` claimed now, for the first time by any process.
+
+        One statement and one commit for many ids (`bot.state.writer` batches the claims of
+        concurrent requests): `INSERT ... ON CONFLICT DO NOTHING RETURNING` says atomically,
+        per id, who won, in SQLite (3.35+) and PostgreSQL alike. An id twice in the list is
+        claimed once.
+        """
+        ids = list(dict.fromkeys(event_ids))
+        if not ids:
+            return set()
+        before, self._claims = self._claims, self._claims + len(ids)
+        if before // PRUNE_EVERY != self._claims // PRUNE_EVERY:
             self._prune()
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(insert(seen_events_table).values(event_id=event_id, seen_at=_utcnow()))
-        except IntegrityError:
-            return False
-        return True
+        now = _utcnow()
+        stmt = (
+            self._insert_ignoring(seen_events_table)
+            .values([{"event_id": i, "seen_at": now} for i in ids])
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(seen_events_table.c.event_id)
+        )
+        with self._engine.begin() as conn:
+            return set(conn.execute(stmt).scalars())
+
+    def _insert_ignoring(self, table: Table) -> Any:
+        """The dialect's INSERT, which has ON CONFLICT (Core's generic one has not)."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        return dialect_insert(table)
 
     def release_event(self, event_id: str) -> None:
         """Forget a claim whose work failed, so trying again (after inviting the bot) works."""

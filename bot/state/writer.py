@@ -1,0 +1,125 @@
+"""Group commit: the claims and query-log rows of concurrent requests, in one transaction.
+
+Every `/osce`, button press and event claims a key in the database (a replay or a Slack retry
+must not be answered twice, across replicas too), and every question adds a query-log row.
+Written one by one, each was a worker-thread hop, a transaction and a commit, serialised on
+SQLite's write lock: at 20 requests in flight that was most of a request's CPU and queueing.
+Here requests hand their writes to one `Writer`; whatever arrives while a batch is being
+written goes into the next one, so under load one thread hop and one commit serve many
+requests, and a lone request waits for nothing but its own write.
+
+A claim is awaited (the answer depends on it); a query-log row is not: a person's reply never
+waits for the log, and a log that fails is reported in one line, never raised into a reply.
+`close()` writes what is still queued (the server calls it at shutdown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.state.querylog import Logged, QueryLog
+    from bot.state.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 500  # claims per statement: two bound values each, far inside SQLite's limit
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What one flush writes; `claims` pairs each key with the future awaiting it."""
+
+    claims: list[tuple[str, asyncio.Future[bool]]] = field(default_factory=list)
+    rows: list[Logged] = field(default_factory=list)
+
+
+class Writer:
+    """Batches claims and query-log rows of one process; one flush in flight at a time.
+
+    Not thread-safe: used from the event loop only (the database work runs in a worker
+    thread). Holds no event loop between flushes, so one Writer serves successive loops
+    (tests run each in its own).
+    """
+
+    def __init__(self, store: Store, queries: QueryLog | None = None) -> None:
+        self._store = store
+        self._queries = queries if queries is not None and queries.enabled else None
+        self._next = _Batch()
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def claim(self, key: str) -> bool:
+        """True the first time `key` is claimed by any process sharing the database."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._next.claims.append((key, future))
+        self._kick()
+        return await future
+
+    def record(self, entry: Logged) -> None:
+        """Queue one query-log row (nothing when logging is off); written with the next batch."""
+        if self._queries is None:
+            return
+        self._next.rows.append(entry)
+        self._kick()
+
+    async def close(self) -> None:
+        """Write everything queued; afterwards the Writer still works (it only drains)."""
+        while self._flushing is not None or self._pending():
+            if self._flushing is None:
+                self._kick()
+            if self._flushing is not None:
+                await asyncio.shield(self._flushing)
+
+    def _pending(self) -> bool:
+        return bool(self._next.claims or self._next.rows)
+
+    def _kick(self) -> None:
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.get_running_loop().create_task(
+                self._flush(), name="state-writer"
+            )
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending():
+                batch, self._next = self._next, _Batch()
+                await self._write(batch)
+        finally:
+            self._flushing = None
+
+    async def _write(self, batch: _Batch) -> None:
+        for start in range(0, max(len(batch.claims), 1), MAX_BATCH):
+            chunk = batch.claims[start : start + MAX_BATCH]
+            rows = batch.rows if start == 0 else []
+            try:
+                won, logged = await asyncio.to_thread(self._write_in_thread, chunk, rows)
+            except Exception as exc:  # the claims' awaiters decide what a failure means
+                for _key, future in chunk:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            if not logged:
+                log.warning("query log unavailable: %d row(s) not stored", len(rows))
+            seen: set[str] = set()
+            for key, future in chunk:
+                if not future.done():  # its awaiter may have been cancelled
+                    future.set_result(key in won and key not in seen)
+                seen.add(key)
+
+    def _write_in_thread(
+        self, claims: list[tuple[str, asyncio.Future[bool]]], rows: list[Logged]
+    ) -> tuple[set[str], bool]:
+        """Claims first (they decide replies), then the log rows in their own commit, so a
+        failing log never costs a claim. Returns the keys won and whether the rows were kept."""
+        won = self._store.claim_events([key for key, _future in claims]) if claims else set()
+        logged = True
+        if rows and self._queries is not None:
+            try:
+                self._queries.record_many(rows)
+            except Exception as exc:  # the log must never cost a person their answer
+                log.debug("query log write failed: %s", type(exc).__name__)
+                logged = False
+        return won, logged
