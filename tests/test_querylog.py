@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.insights.patch import add_questions, patch, round_trip
 from bot.insights.report import Proposal, build
 from bot.services import Services
-from bot.slack.blocks import HELPFUL_ACTION, NOT_ASKED_ACTION, Renderer
+from bot.slack.blocks import HELPFUL_ACTION, NO_UNFURL, NOT_ASKED_ACTION, Renderer
 from bot.state import QueryLog, Store
 from bot.state.querylog import HELPFUL, NOT_ASKED, Logged, Reaction, logged_text
 from handlers import commands
@@ -232,3 +232,41 @@ async def test_a_failing_log_write_never_breaks_the_answer(corpus, tmp_path: Pat
         assert "query log unavailable" in caplog.text
     finally:
         store.close()
+
+
+# ---- the feedback buttons: a cached template, the query id filled in --------------------
+
+
+def test_feedback_buttons_are_what_slack_sdk_builds_and_the_filled_json_is_exact(corpus) -> None:
+    from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+
+    from bot.answers import Answer
+    from bot.slack.blocks import feedback_block
+
+    card = corpus.cards[0]
+    expected = ActionsBlock(
+        elements=[
+            ButtonElement(text="Helpful", action_id=HELPFUL_ACTION, value=f"abc|{card.id}"),
+            ButtonElement(
+                text="Not what I asked", action_id=NOT_ASKED_ACTION, value=f"abc|{card.id}"
+            ),
+        ]
+    ).to_dict()
+    assert feedback_block("abc", card) == expected
+    renderer = Renderer(corpus)
+    for n, c in enumerate(corpus.cards):
+        answer = Answer(c.id, "card", c)
+        for reply in (
+            renderer.ephemeral(answer, f"q{n:015d}"),
+            renderer.reply(answer, f"q{n:015d}"),
+        ):
+            fresh = json.dumps(
+                {
+                    "response_type": "ephemeral",
+                    "text": reply.text,
+                    "blocks": reply.blocks,
+                    **NO_UNFURL,
+                }
+            )
+            assert json.loads(reply.ephemeral_json) == json.loads(fresh)
+            assert f"q{n:015d}|{c.id}" in reply.ephemeral_json and "@@" not in reply.ephemeral_json

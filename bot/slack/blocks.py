@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -66,6 +66,8 @@ class Reply:
 
     text: str
     blocks: Blocks
+    # the ack's JSON when already known (a cached template with the query id filled in)
+    json_body: str | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def ephemeral_json(self) -> str:
@@ -74,6 +76,8 @@ class Reply:
         The Renderer caches Replies, so a card's JSON is built on its first request only;
         serialising a few KB of blocks per request cost more CPU than the rest of the ack.
         """
+        if self.json_body is not None:
+            return self.json_body
         return json.dumps(
             {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks, **NO_UNFURL}
         )
@@ -298,14 +302,31 @@ def with_share(reply: Reply, card: Card) -> Reply:
 
 def with_feedback(reply: Reply, query_id: str, card: Card) -> Reply:
     """A card answer with "Helpful" / "Not what I asked" (its query was logged)."""
+    return Reply(reply.text, reply.blocks[: MAX_BLOCKS - 1] + (feedback_block(query_id, card),))
+
+
+def feedback_block(query_id: str, card: Card) -> dict[str, Any]:
+    """The feedback buttons as the plain dict slack-sdk's `ActionsBlock.to_dict()` gives (a
+    test holds them equal): built per answer, where validating model objects each time cost
+    a sixth of a slash command's CPU. The labels are constants within Slack's limits."""
     value = choice_value(query_id, card.id)
-    buttons = ActionsBlock(
-        elements=[
-            _button("Helpful", HELPFUL_ACTION, value),
-            _button("Not what I asked", NOT_ASKED_ACTION, value),
-        ]
-    ).to_dict()
-    return Reply(reply.text, reply.blocks[: MAX_BLOCKS - 1] + (buttons,))
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": label, "emoji": True},
+                "action_id": action,
+                "value": value,
+            }
+            for label, action in FEEDBACK_BUTTONS
+        ],
+    }
+
+
+FEEDBACK_BUTTONS = (("Helpful", HELPFUL_ACTION), ("Not what I asked", NOT_ASKED_ACTION))
+# Stands for the query id in a cached reply's JSON (ASCII, so json.dumps keeps it verbatim).
+QUERY_ID_SLOT = "@@query-id@@"
 
 
 def alternatives_reply(query_id: str, cards: Sequence[Card]) -> Reply:
@@ -371,7 +392,7 @@ class Renderer:
         if answer.kind == "card" and answer.card is not None:
             card = answer.card
             reply = self._once(f"card:{card.id}", lambda: card_reply(corpus, card))
-            return with_feedback(reply, query_id, card) if query_id else reply
+            return self._with_feedback(f"card:{card.id}", reply, query_id, card)
         if answer.year is not None and answer.kind in ("year", "none"):
             year, cards, month = answer.year, answer.suggestions, answer.month
             key = f"year:{year}:{month}:{','.join(c.id for c in cards)}"
@@ -398,7 +419,21 @@ class Renderer:
         if card is None:
             return self.reply(answer, query_id)
         reply = self._cached(f"share:{card.id}", lambda: with_share(self.reply(answer), card))
-        return with_feedback(reply, query_id, card) if query_id else reply
+        return self._with_feedback(f"share:{card.id}", reply, query_id, card)
+
+    def _with_feedback(self, key: str, reply: Reply, query_id: str | None, card: Card) -> Reply:
+        """`reply` with the feedback buttons for `query_id`: its JSON is the cached
+        template's with the id put in its slot, so an answer costs no serialisation."""
+        if not query_id:
+            return reply
+        template = self._cached(
+            f"feedback:{key}", lambda: with_feedback(reply, QUERY_ID_SLOT, card)
+        )
+        blocks = template.blocks[:-1] + (feedback_block(query_id, card),)
+        body = template.ephemeral_json
+        if body.count(QUERY_ID_SLOT) != len(FEEDBACK_BUTTONS):  # a card's own text has it
+            return Reply(template.text, blocks)
+        return Reply(template.text, blocks, body.replace(QUERY_ID_SLOT, query_id))
 
     def _once(self, key: str, make: Callable[[], tuple[str, Blocks]]) -> Reply:
         return self._cached(key, lambda: Reply(*make()))
