@@ -248,3 +248,26 @@ async def test_a_failing_claim_is_raised_to_its_awaiters_and_the_writer_recovers
     with store.engine.begin() as conn:
         conn.execute(text("ALTER TABLE gone RENAME TO osce_seen_events"))
     assert await writer.claim("x") is True
+
+
+async def test_claims_and_log_rows_share_one_commit_even_when_pruning(db_url: str) -> None:
+    """The first write of each kind prunes old rows: within the batch's own transaction, or
+    a second connection would wait for the write lock the batch holds (and time out)."""
+    from sqlalchemy import event
+
+    from bot.state import QueryLog
+    from bot.state.querylog import Logged
+    from bot.state.writer import Writer
+
+    store = Store(db_url, sqlite_timeout=1)
+    try:
+        commits = []
+        event.listen(store.engine, "commit", lambda _conn: commits.append(1))
+        store._claims = 99  # the next claim crosses a pruning point too
+        writer = Writer(store, QueryLog(store, days=30))
+        writer.record(Logged("q-prune", DAY, "command", "card", "c1", 0.9, "kfor"))
+        assert await writer.claim("k-prune") is True
+        await writer.close()
+        assert len(commits) == 1
+    finally:
+        store.close()

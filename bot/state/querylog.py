@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     Date,
     Float,
     MetaData,
@@ -135,11 +136,12 @@ class QueryLog:
         """Store one outcome. Nothing is stored when logging is off."""
         self.record_many((entry,))
 
-    def record_many(self, entries: Sequence[Logged]) -> None:
-        """Store outcomes in one commit (`bot.state.writer` batches concurrent requests')."""
+    def record_many(self, entries: Sequence[Logged], conn: Connection | None = None) -> None:
+        """Store outcomes in one commit (`bot.state.writer` batches concurrent requests');
+        `conn`: within the caller's transaction."""
         if not self.enabled or not entries:
             return
-        self._maybe_prune(len(entries))
+        self._maybe_prune(len(entries), conn)
         rows = [
             {
                 "id": e.id,
@@ -152,8 +154,11 @@ class QueryLog:
             }
             for e in entries
         ]
-        with self._store.engine.begin() as conn:
+        if conn is not None:
             conn.execute(insert(queries_table), rows)
+            return
+        with self._store.engine.begin() as own:
+            own.execute(insert(queries_table), rows)
 
     def react(
         self,
@@ -187,21 +192,24 @@ class QueryLog:
                 stmt.on_conflict_do_update(index_elements=["query_id", "person"], set_=values)
             )
 
-    def prune(self, today: dt.date | None = None) -> int:
-        """Drop rows older than `days` (all of them when logging is off); returns how many."""
+    def prune(self, today: dt.date | None = None, conn: Connection | None = None) -> int:
+        """Drop rows older than `days` (all of them when logging is off); returns how many.
+        In `conn`'s transaction when given (it may hold the write lock)."""
+        if conn is None:
+            with self._store.engine.begin() as own:
+                return self.prune(today, own)
         first_kept = (today or utc_today()) - dt.timedelta(days=max(self.days, 0) - 1)
         if not self.enabled:
             first_kept = dt.date.max
-        with self._store.engine.begin() as conn:
-            gone = conn.execute(delete(queries_table).where(queries_table.c.day < first_kept))
-            conn.execute(delete(feedback_table).where(feedback_table.c.day < first_kept))
+        gone = conn.execute(delete(queries_table).where(queries_table.c.day < first_kept))
+        conn.execute(delete(feedback_table).where(feedback_table.c.day < first_kept))
         return gone.rowcount
 
-    def _maybe_prune(self, writes: int = 1) -> None:
+    def _maybe_prune(self, writes: int = 1, conn: Connection | None = None) -> None:
         """Prune once every PRUNE_EVERY writes (first on the first one)."""
         before, self._writes = self._writes, self._writes + writes
         if before % PRUNE_EVERY == 0 or before // PRUNE_EVERY != (self._writes - 1) // PRUNE_EVERY:
-            self.prune()
+            self.prune(conn=conn)
 
     # ---- reading ----------------------------------------------------------------------
     def query_of(self, query_id: str) -> Logged | None:

@@ -271,29 +271,36 @@ class Store:
         """True the first time any process sees `event_id`, False for Slack's retries."""
         return bool(self.claim_events((event_id,)))
 
-    def claim_events(self, event_ids: Sequence[str]) -> set[str]:
+    def claim_events(self, event_ids: Sequence[str], conn: Connection | None = None) -> set[str]:
         """Those of `event_ids` claimed now, for the first time by any process.
 
         One statement and one commit for many ids (`bot.state.writer` batches the claims of
         concurrent requests): `INSERT ... ON CONFLICT DO NOTHING RETURNING` says atomically,
         per id, who won, in SQLite (3.35+) and PostgreSQL alike. An id twice in the list is
-        claimed once.
+        claimed once. `conn`: within the caller's transaction (the writer's batch).
         """
         ids = list(dict.fromkeys(event_ids))
         if not ids:
             return set()
         before, self._claims = self._claims, self._claims + len(ids)
         if before // PRUNE_EVERY != self._claims // PRUNE_EVERY:
-            self._prune()
+            self._prune(conn)
         now = _utcnow()
-        stmt = (
+        params = [{"event_id": i, "seen_at": now} for i in ids]
+        if conn is not None:
+            return set(conn.execute(self._claim_stmt, params).scalars())
+        with self._engine.begin() as own:
+            return set(own.execute(self._claim_stmt, params).scalars())
+
+    @functools.cached_property
+    def _claim_stmt(self) -> Any:
+        """Built once: one statement for any number of ids (executemany, compiled once; a
+        multi-row VALUES per batch size cost three times as much)."""
+        return (
             self._insert_ignoring(seen_events_table)
-            .values([{"event_id": i, "seen_at": now} for i in ids])
             .on_conflict_do_nothing(index_elements=["event_id"])
             .returning(seen_events_table.c.event_id)
         )
-        with self._engine.begin() as conn:
-            return set(conn.execute(stmt).scalars())
 
     def _insert_ignoring(self, table: Table) -> Any:
         """The dialect's INSERT, which has ON CONFLICT (Core's generic one has not)."""
@@ -308,13 +315,18 @@ class Store:
         with self._engine.begin() as conn:
             conn.execute(delete(seen_events_table).where(seen_events_table.c.event_id == event_id))
 
-    def _prune(self) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                delete(seen_events_table).where(
-                    seen_events_table.c.seen_at < _utcnow() - SEEN_EVENTS_KEEP
-                )
+    def _prune(self, conn: Connection | None = None) -> None:
+        """In `conn`'s transaction when given: a second connection would wait for the write
+        lock that transaction holds."""
+        if conn is None:
+            with self._engine.begin() as own:
+                self._prune(own)
+            return
+        conn.execute(
+            delete(seen_events_table).where(
+                seen_events_table.c.seen_at < _utcnow() - SEEN_EVENTS_KEEP
             )
+        )
 
     # ---- subscriptions -----------------------------------------------------------------
     def subscribe(self, channel: str, at: dt.time, tz: str) -> Subscription:

@@ -112,14 +112,26 @@ class Writer:
     def _write_in_thread(
         self, claims: list[tuple[str, asyncio.Future[bool]]], rows: list[Logged]
     ) -> tuple[set[str], bool]:
-        """Claims first (they decide replies), then the log rows in their own commit, so a
-        failing log never costs a claim. Returns the keys won and whether the rows were kept."""
-        won = self._store.claim_events([key for key, _future in claims]) if claims else set()
-        logged = True
-        if rows and self._queries is not None:
-            try:
-                self._queries.record_many(rows)
-            except Exception as exc:  # the log must never cost a person their answer
-                log.debug("query log write failed: %s", type(exc).__name__)
-                logged = False
-        return won, logged
+        """Claims and log rows in one commit; should that fail, the claims alone and then the
+        rows alone, so a failing log never costs a claim. Returns the keys won and whether
+        the rows were kept."""
+        keys = [key for key, _future in claims]
+        queries = self._queries if rows else None
+        if queries is None:
+            return (self._store.claim_events(keys) if keys else set()), True
+        try:
+            with self._store.engine.begin() as conn:
+                won = self._store.claim_events(keys, conn) if keys else set()
+                queries.record_many(rows, conn)
+            return won, True
+        except Exception as exc:  # noqa: BLE001 - retried apart below; the claims decide
+            log.debug(
+                "batched write failed (%s); writing claims and rows apart", type(exc).__name__
+            )
+        won = self._store.claim_events(keys) if keys else set()
+        try:
+            queries.record_many(rows)
+        except Exception as exc:  # the log must never cost a person their answer
+            log.debug("query log write failed: %s", type(exc).__name__)
+            return won, False
+        return won, True
