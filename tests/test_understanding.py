@@ -135,6 +135,11 @@ def test_a_cards_questions_are_matched_as_phrases() -> None:
         "who is the current OSCE secretary general?",  # the present, not the record
         "when is the next NATO summit?",
         "what is the EU doing on this",  # a word a card mentions only in passing
+        "when was NATO established?",  # the organisation's own history
+        "how did Norway view the Vienna Document",  # a country no card names
+        "is the Vienna Convention part of arms control?",  # a name no card has (Vienna Document)
+        "what came in place of the Stability Pact, and who is its successor",
+        "is the kfor mission still running",
     ],
 )
 def test_out_of_scope_questions_never_get_a_confident_card(answerer, query) -> None:
@@ -170,3 +175,28 @@ def test_a_decade_is_a_time_not_a_code_no_card_has(answerer) -> None:
     assert card_of(answerer, "kosovo verification in the 1990s") == (
         "nato-osce-kosovo-verification-mission"
     )
+
+
+def test_a_decade_in_words_is_a_time_too(answerer) -> None:
+    units, _ = answerer.matcher.units("kosovo verification in the nineties")
+    assert [u.word for u in units] == ["kosovo", "verification"]
+
+
+def test_a_past_year_lifts_the_guard_on_words_about_the_present(answerer) -> None:
+    """'tomorrow' frames the request; the question is about a year the cards cover."""
+    assert card_of(answerer, "need it for tomorrow: which joint statement came out in 2019") == (
+        "un-joint-statement-2019"
+    )
+    assert card_of(answerer, "what is the next joint statement") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("what does the Vienna Document cover", "nato-osce-vienna-document"),
+        ("When Did The Kosovo Verification Mission Start", "nato-osce-kosovo-verification-mission"),
+        ("facts about the Vienna Documnet please", "nato-osce-vienna-document"),  # a typo in a name
+    ],
+)
+def test_names_the_card_has_keep_their_answer(answerer, query, card) -> None:
+    assert card_of(answerer, query) == card

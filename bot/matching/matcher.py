@@ -12,7 +12,9 @@ size of the corpus. Everything that does not depend on the query is computed at 
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -57,14 +59,22 @@ MONTHS = {
 DATE_WORDS = frozenset(
     """happened happen happening events event year years anniversary anniversaries history
     timeline date dates spring summer autumn fall winter early late mid beginning end start
-    came come out on going anything news during back then time period""".split()
+    came come out on going anything news during back then time period related relating
+    regarding concerning involving""".split()
 )
 # Words asking about the present or the future, or who holds an office (which changes): the
 # cards are a record of the sources, so such a question never gets a confident card, only
 # suggestions.
 RECENCY_WORDS = frozenset(
-    """current currently now nowadays today todays next upcoming tomorrow
+    """current currently now nowadays today todays next upcoming tomorrow still anymore
+    replaced replace replaces replacement successor successors
     head heads headed leads leader leaders boss chief""".split()
+)
+# Words for an organisation's own start or end ("when was NATO founded?")
+LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
+# Decades written as words: a time, like "the 90s", never a subject no card has.
+DECADE_WORDS = frozenset(
+    "twenties thirties forties fifties sixties seventies eighties nineties noughties".split()
 )
 
 CARD_AT = 0.5  # a score from which one card may be answered
@@ -84,6 +94,9 @@ MIN_SPLIT = 3  # parts of a word run together are at least this long
 
 _DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# A capitalised word inside a sentence ("Russia", "Pact"): a name, when no card knows it
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
+_NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*\b")
 
 MatchKind = Literal["card", "suggestions", "none", "year"]
 
@@ -227,8 +240,10 @@ class Matcher:
         """The query's units (words and thesaurus phrases, filler dropped) and its raw tokens."""
         idx = self.index
         toks = self._joined(tokens(text))
-        # words written in capitals ("EU", "WTO") are names: unknown, they mean another subject
+        # words written in capitals ("EU", "WTO") or capitalised inside a sentence ("Russia")
+        # are names: unknown to every card, they mean another subject
         acronyms = {w.casefold() for w in _ACRONYM.findall(text)}
+        acronyms.update(t for name in _NAME.findall(text) for t in tokens(name))
         units: list[_Unit] = []
         i = 0
         while i < len(toks):
@@ -257,6 +272,8 @@ class Matcher:
                 continue
             if _DECADE.match(tok) and toks[i : i + 1] == ["s"]:
                 i += 1  # "the late 90s", "1990s": a time, not a code no card has
+                continue
+            if tok in DECADE_WORDS:
                 continue
             parts = None if self.known(tok) or is_year(tok) else self._split(tok)
             expansion = {} if parts else self.expand(tok)
@@ -311,13 +328,74 @@ class Matcher:
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
         unknown = sum(qw for u, qw in zip(units, qweights, strict=True) if not u.expansion)
         complete = [s for s in scored if s.complete]
-        guarded = any(u.identifier for u in units) or any(t in RECENCY_WORDS for t in toks)
-        return decide(
+        # one word besides the organisations' names ("when was the OSCE founded?") is too
+        # little to tell a card by being the only one that has it
+        subjects = [u for u in units if u.word not in ORG_TERMS]
+        guarded = (
+            any(u.identifier for u in units)
+            or self._asks_after_sources(toks)
+            or (len(subjects) == 1 and self._about_founding(subjects[0]))
+        )
+        result = decide(
             ranked,
             unknown_share=unknown / total if total else 1.0,
-            only_complete=complete[0] if len(complete) == 1 else None,
+            only_complete=complete[0] if len(complete) == 1 and len(subjects) >= 2 else None,
             guarded=guarded,
         )
+        if result.card is not None and not self._names_on(result.card, text):
+            return decide(ranked, guarded=True)
+        return result
+
+    def _about_founding(self, unit: _Unit) -> bool:
+        """'when was the OSCE founded?', 'when did NATO begin?': with nothing but the
+        organisation and a word for starting or ending, the question is about the
+        organisation's own history, which no card covers (a card about a founding
+        agreement is not the answer)."""
+        lifecycle = self._lifecycle
+        return unit.word in LIFECYCLE_WORDS or any(t in lifecycle for t in unit.expansion)
+
+    @functools.cached_property
+    def _lifecycle(self) -> frozenset[str]:
+        """The thesaurus concepts of LIFECYCLE_WORDS (none without a thesaurus)."""
+        return frozenset(t for w in LIFECYCLE_WORDS for t in self.expand(w) if t.startswith("§"))
+
+    def _asks_after_sources(self, toks: list[str]) -> bool:
+        """A word about the present, what came later or who holds an office, unless the
+        question names a year the cards cover ("for a briefing tomorrow: what did they
+        agree in 2019?" asks about 2019)."""
+        if not any(t in RECENCY_WORDS for t in toks):
+            return False
+        last = max(self.index.by_year, default=0)
+        return not any(is_year(t) and int(t) <= last for t in toks)
+
+    def _names_on(self, card: Card, text: str) -> bool:
+        """Whether every name of two or more capitalised words in the query ("Warsaw Pact",
+        "Vienna Document") has two adjacent words of it on `card`. A card that has only
+        "Warsaw" (of "Warsaw Summit") is not about the Warsaw Pact. Queries typed In Title
+        Case say nothing by their capitals and are not checked."""
+        runs = _NAME_RUN.findall(text)
+        if not runs:
+            return True
+        capitalised = sum(1 for w in text.split() if w[:1].isupper())
+        if capitalised * 5 >= len(text.split()) * 3:
+            return True
+        pairs: set[tuple[str, str]] | None = None
+        for run in runs:
+            words = [self._literal(w) for w in tokens(run) if not is_filler(w)]
+            if len(words) < 2:
+                continue
+            if pairs is None:
+                pairs = card_word_pairs(card)
+            if not any(pair in pairs for pair in itertools.pairwise(words)):
+                return False
+        return True
+
+    def _literal(self, word: str) -> str:
+        """The card word a query word stands for literally (its typo corrected)."""
+        if word in self.index.ids:
+            return word
+        literal = [(sim, t) for t, sim in self.expand(word).items() if not t.startswith("§")]
+        return max(literal)[1] if literal else word
 
     def _dated(self, units: list[_Unit], toks: list[str], orgs: set[str]) -> MatchResult | None:
         """'anything going on in 1997?', 'what did nato do in March 2016': that year's (or
@@ -581,3 +659,20 @@ def decide(
         return MatchResult("suggestions", None, best.score, close)
     near = tuple(s for s in ranked if s.score >= NEAR)[:3]
     return MatchResult("none", None, best.score, near)
+
+
+def card_word_pairs(card: Card) -> set[tuple[str, str]]:
+    """Adjacent words of each of a card's texts (filler dropped), folded as queries are."""
+    texts = (
+        card.title,
+        card.summary,
+        *card.aliases,
+        *card.topics,
+        *card.questions,
+        *(e.event for e in card.dates),
+    )
+    pairs: set[tuple[str, str]] = set()
+    for text in texts:
+        words = [w for w in tokens(text) if not is_filler(w)]
+        pairs.update(itertools.pairwise(words))
+    return pairs
