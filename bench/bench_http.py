@@ -261,6 +261,13 @@ def main() -> int:
         action="append",
         help="send only these queries (repeatable; default: cards, suggestions, a year, list, help)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for osce-bot's server (repeatable), e.g. QUERY_LOG_DAYS=0",
+    )
     parser.add_argument("--bare-server", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -280,12 +287,13 @@ def main() -> int:
                 SLACK_API_URL=fake.url,
                 DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
             )
+            ours_env = {**env, **dict(kv.split("=", 1) for kv in args.env)}
             ports = {BARE: free_port(), OURS: free_port()}
             bare_cmd = [sys.executable, __file__, "--bare-server", "--api-url", fake.url]
             bare_cmd += ["--port", str(ports[BARE])]
             procs.append(start(bare_cmd, env, ports[BARE]))
             ours_cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"]
-            procs.append(start([*ours_cmd, "--port", str(ports[OURS])], env, ports[OURS]))
+            procs.append(start([*ours_cmd, "--port", str(ports[OURS])], ours_env, ports[OURS]))
             pids = {BARE: procs[0].pid, OURS: procs[1].pid}
             for run in range(1, args.runs + 1):
                 order = (BARE, OURS) if run % 2 else (OURS, BARE)

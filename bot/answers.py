@@ -9,6 +9,7 @@ a year's events, help, a subcommand); how it looks is each surface's business
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +25,7 @@ Action = Literal["answer", "today", "subscribe", "unsubscribe", "bad_time", "did
 
 HELP_WORDS = frozenset({"help", "usage", "commands", "?"})
 LIST_WORDS = frozenset({"list", "topics", "all", "index", "cards", "list topics", "all topics"})
+ANSWER_CACHE = 4096  # recent queries' answers kept (a query is at most 500 characters)
 DEFAULT_AT = dt.time(9, 0)  # the daily post's time when `/osce subscribe` names none
 
 
@@ -57,12 +59,19 @@ class Command:
 class Answerer:
     """The matcher plus the answers of their own (help, list, empty); built once per corpus."""
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, *, cache_size: int = ANSWER_CACHE):
         self.corpus = corpus
         self.matcher = Matcher(corpus)
         self.suggester = Suggester(corpus)
+        # Answers are a pure function of the query text and the corpus, and a workspace asks
+        # the same few questions again and again ("kfor", "list"): the most recent ones are
+        # kept, so a repeated question costs a dictionary look-up, not a match.
+        self._answers = functools.lru_cache(maxsize=cache_size)(self._answer)
 
     def answer(self, query: str) -> Answer:
+        return self._answers(query)
+
+    def _answer(self, query: str) -> Answer:
         text = clean(query)
         key = fold(text)
         if not key:

@@ -26,7 +26,6 @@ from bot.slack.daily_blocks import render as render_daily
 from bot.slack.text import user_mention
 from handlers.common import (
     SOMETHING_WRONG,
-    first_time,
     log_answer,
     log_request,
     message,
@@ -62,7 +61,13 @@ async def on_osce(
     services = services_of(context)
     try:
         key = invocation_key(command)
-        if key is not None and not await first_time(services, key):
+        # A replay seen by this process is acked empty at once. Otherwise the claim goes to
+        # the database with the next batch and the answer does not wait for it: an ack
+        # returns to whoever sent the request, never into Slack, so a replay that reached
+        # another replica can at most read a card. Everything else the command causes (a
+        # log row, a subscription, a modal, a later reply) waits for the claim.
+        claim = services.writer.claim_soon(key) if key is not None else None
+        if key is not None and claim is None:
             await ack()  # a replay: acked, never answered twice
             log_request(context, "command", "duplicate", started)
             return
@@ -84,6 +89,17 @@ async def on_osce(
         log.exception("command failed before its ack")
         await ack(text=FAILED, response_type="ephemeral")
         return
+    if reply is None and claim is not None:
+        try:
+            first = await claim
+        except Exception:
+            log.exception("command failed before its ack")
+            await ack(text=FAILED, response_type="ephemeral")
+            return
+        if not first:
+            await ack()  # another replica has this invocation: its effects happen there
+            log_request(context, "command", "duplicate", started)
+            return
     if bare:
         await ack()  # the modal needs the trigger, not an answer
         if await open_search(client, command.get("trigger_id"), command.get("channel_id")):
@@ -99,7 +115,8 @@ async def on_osce(
         await ack(text=reply.ephemeral_json)
         if cmd.answer is not None:
             log_answer(context, "command", cmd.answer, started)
-            await record_query(services, query_id, "command", cmd.answer)
+            if claim is None or await _quietly_won(claim):  # a replay is not counted twice
+                await record_query(services, query_id, "command", cmd.answer)
         else:
             log_request(context, "command", cmd.action, started)
     elif cmd.action == "did_you_mean":
@@ -123,6 +140,15 @@ async def on_osce(
         )
         await respond(text=text, response_type="ephemeral")
         log_request(context, "command", "unsubscribe", started)
+
+
+async def _quietly_won(claim: asyncio.Future[bool]) -> bool:
+    """The claim's outcome after the answer went out; a database failure only means the
+    question is not logged (the person has their answer; the writer logged the failure)."""
+    try:
+        return await claim
+    except Exception:
+        return False
 
 
 def invocation_key(command: dict[str, Any]) -> str | None:

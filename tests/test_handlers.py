@@ -215,3 +215,63 @@ async def test_share_refused_for_an_unlisted_reason_says_so(context) -> None:
         Recorder(), {"value": "nato-osce-kfor"}, respond, FakeClient("missing_scope"), context
     )
     assert "(missing_scope)" in respond.calls[0]["text"]
+
+
+def _replica(context, store, *, logging_on: bool = True) -> AsyncBoltContext:
+    """Another replica's context: its own Services (and writer) on the same database."""
+    from bot.answers import Answerer
+    from bot.config import Settings
+    from bot.services import Services
+    from bot.state import QueryLog
+
+    services = context["services"]
+    queries = QueryLog(store, days=30) if logging_on else None
+    ctx = AsyncBoltContext(dict(context))
+    ctx["services"] = Services(
+        Settings(), services.corpus, Answerer(services.corpus), store, queries
+    )
+    return ctx
+
+
+async def test_a_replay_on_another_replica_is_logged_once_and_causes_nothing(
+    context, store
+) -> None:
+    from sqlalchemy import text as sql
+
+    a, b = _replica(context, store), _replica(context, store)
+    command = {**_command("kfor"), "trigger_id": "7.7.7", "response_url": "https://r/7"}
+    for ctx in (a, b):
+        ack = Recorder()
+        await commands.on_osce(ack, command, Recorder(), FakeClient(), ctx)
+        assert "KFOR" in acked(ack)["text"]  # an ack returns to the sender, never into Slack
+    for ctx in (a, b):
+        await ctx["services"].writer.close()
+    with store.engine.begin() as conn:
+        assert conn.execute(sql("SELECT count(*) FROM osce_queries")).scalar() == 1
+    # a subscription replayed on the other replica posts and subscribes once
+    sub = {**_command("subscribe 08:30"), "trigger_id": "8.8.8", "response_url": "https://r/8"}
+    clients = [FakeClient(), FakeClient()]
+    for ctx, client in zip((a, b), clients, strict=True):
+        await commands.on_osce(Recorder(), sub, Recorder(), client, ctx)
+    assert [len(c.posts) for c in clients] == [1, 0]
+
+
+async def test_a_database_failing_after_the_answer_tells_the_person_nothing_more(
+    context, store
+) -> None:
+    from sqlalchemy import text as sql
+
+    ctx = _replica(context, store)
+    with store.engine.begin() as conn:  # a real fault: the claims' table is gone
+        conn.execute(sql("ALTER TABLE osce_seen_events RENAME TO gone"))
+    ack, respond = Recorder(), Recorder()
+    command = {**_command("kfor"), "trigger_id": "9.9.9", "response_url": "https://r/9"}
+    await guarded("command", commands.on_osce)(
+        ack=ack, command=command, respond=respond, client=FakeClient(), context=ctx
+    )
+    assert "KFOR" in acked(ack)["text"] and respond.calls == []
+    # and a command whose effects need the claim is told it failed, in the ack
+    ack = Recorder()
+    sub = {**_command("unsubscribe"), "trigger_id": "9.9.10", "response_url": "https://r/10"}
+    await commands.on_osce(ack, sub, Recorder(), FakeClient(), ctx)
+    assert ack.calls == [{"text": commands.FAILED, "response_type": "ephemeral"}]

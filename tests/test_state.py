@@ -271,3 +271,21 @@ async def test_claims_and_log_rows_share_one_commit_even_when_pruning(db_url: st
         assert len(commits) == 1
     finally:
         store.close()
+
+
+async def test_recent_keys_are_replays_without_the_database_and_memory_stays_bounded(
+    store: Store, monkeypatch
+) -> None:
+    from bot.state import writer as writer_module
+
+    monkeypatch.setattr(writer_module, "RECENT_MAX", 10)
+    writer = writer_module.Writer(store, gather=0)
+    first = writer.claim_soon("k0")
+    assert first is not None and writer.claim_soon("k0") is None  # told at once
+    assert await first is True
+    for n in range(1, 30):
+        writer.claim_soon(f"k{n}")
+    assert len(writer._recent) <= 10
+    late = writer.claim_soon("k0")  # forgotten here: the database still knows it
+    assert late is not None and await late is False
+    await writer.close()

@@ -200,3 +200,19 @@ def test_a_past_year_lifts_the_guard_on_words_about_the_present(answerer) -> Non
 )
 def test_names_the_card_has_keep_their_answer(answerer, query, card) -> None:
     assert card_of(answerer, query) == card
+
+
+def test_a_repeated_question_is_answered_without_matching_again(corpus) -> None:
+    answerer = Answerer(corpus, cache_size=2)
+    calls: list[str] = []
+    match = answerer.matcher.match
+
+    def counting(text: str):  # the real matcher, counted
+        calls.append(text)
+        return match(text)
+
+    answerer.matcher.match = counting  # type: ignore[method-assign]
+    first = answerer.answer("kfor")
+    assert answerer.answer("kfor") is first and len(calls) == 1
+    answerer.answer("bosnia"), answerer.answer("ohrid")  # the oldest falls out
+    assert answerer.answer("kfor") == first and len(calls) == 4

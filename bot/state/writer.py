@@ -16,7 +16,9 @@ waits for the log, and a log that fails is reported in one line, never raised in
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +28,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 500  # claims per statement: two bound values each, far inside SQLite's limit
+MAX_BATCH = 500
+# How long a batch stays open for more requests to join: a replies never waits for it (a
+# slash command's answer goes out first), effects wait a few milliseconds, and under load
+# one commit serves every request of those milliseconds instead of a few.
+GATHER_SECONDS = 0.01
+# Slack's signatures are refused after 5 minutes (bot.slack.gate), so a replay can only come
+# within them; a key is remembered in memory a little longer, up to this many keys (then the
+# database alone answers, after the reply).
+RECENT_SECONDS = 6 * 60
+RECENT_MAX = 200_000  # claims per statement: two bound values each, far inside SQLite's limit
 
 
 @dataclass(frozen=True)
@@ -45,18 +56,41 @@ class Writer:
     (tests run each in its own).
     """
 
-    def __init__(self, store: Store, queries: QueryLog | None = None) -> None:
+    def __init__(
+        self, store: Store, queries: QueryLog | None = None, *, gather: float = GATHER_SECONDS
+    ) -> None:
         self._store = store
+        self._gather = gather
         self._queries = queries if queries is not None and queries.enabled else None
         self._next = _Batch()
         self._flushing: asyncio.Task[None] | None = None
+        self._recent: dict[str, float] = {}  # key -> until when it counts as a replay
 
     async def claim(self, key: str) -> bool:
         """True the first time `key` is claimed by any process sharing the database."""
+        return await self._claim(key)
+
+    def claim_soon(self, key: str) -> asyncio.Future[bool] | None:
+        """None when this process has seen `key` in the last few minutes (a replay, told
+        without waiting for the database); else the claim's future, resolved with the next
+        batch: whether no other process had it. For a reply that may go out before the
+        answer is known (a slash command's ack returns to whoever sent the request, never
+        into Slack), while whatever else the request causes waits for the future."""
+        now = time.monotonic()
+        recent = self._recent
+        if recent.get(key, 0.0) > now:
+            return None
+        recent[key] = now + RECENT_SECONDS
+        if len(recent) > RECENT_MAX:  # forget the oldest half (dicts keep insertion order)
+            for old in list(itertools.islice(recent, len(recent) - RECENT_MAX // 2)):
+                del recent[old]
+        return self._claim(key)
+
+    def _claim(self, key: str) -> asyncio.Future[bool]:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._next.claims.append((key, future))
         self._kick()
-        return await future
+        return future
 
     def record(self, entry: Logged) -> None:
         """Queue one query-log row (nothing when logging is off); written with the next batch."""
@@ -85,6 +119,7 @@ class Writer:
     async def _flush(self) -> None:
         try:
             while self._pending():
+                await asyncio.sleep(self._gather)  # let concurrent requests join the batch
                 batch, self._next = self._next, _Batch()
                 await self._write(batch)
         finally:
@@ -97,6 +132,12 @@ class Writer:
             try:
                 won, logged = await asyncio.to_thread(self._write_in_thread, chunk, rows)
             except Exception as exc:  # the claims' awaiters decide what a failure means
+                log.warning(
+                    "state write failed (%s): %d claim(s), %d log row(s)",
+                    type(exc).__name__,
+                    len(chunk),
+                    len(rows),
+                )
                 for _key, future in chunk:
                     if not future.done():
                         future.set_exception(exc)
