@@ -216,3 +216,24 @@ def test_a_repeated_question_is_answered_without_matching_again(corpus) -> None:
     assert answerer.answer("kfor") is first and len(calls) == 1
     answerer.answer("bosnia"), answerer.answer("ohrid")  # the oldest falls out
     assert answerer.answer("kfor") == first and len(calls) == 4
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lol ok <@U0BOT> does nato even do kfor stuff w/ osce",
+        "idk tbh, kfor? asap pls",
+    ],
+)
+def test_chat_abbreviations_are_chatter(answerer, query) -> None:
+    assert card_of(answerer, query) == "nato-osce-kfor"
+
+
+def test_a_name_joined_by_of_is_one_name(answerer) -> None:
+    """The Council of Europe is a name no card has, whatever else the question names."""
+    assert answerer.answer("what did the Council of Europe say on the Vienna Document").card is None
+
+
+def test_a_year_asked_about_the_organisations_relations_lists_that_year(answerer) -> None:
+    answer = answerer.answer("how were un-osce relations in 1993")
+    assert answer.kind == "year" and answer.year == 1993

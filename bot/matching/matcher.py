@@ -60,7 +60,7 @@ DATE_WORDS = frozenset(
     """happened happen happening events event year years anniversary anniversaries history
     timeline date dates spring summer autumn fall winter early late mid beginning end start
     came come out on going anything news during back then time period related relating
-    regarding concerning involving""".split()
+    regarding concerning involving relations relationship ties""".split()
 )
 # Words asking about the present or the future, or who holds an office (which changes): the
 # cards are a record of the sources, so such a question never gets a confident card, only
@@ -95,7 +95,7 @@ MIN_SPLIT = 3  # parts of a word run together are at least this long
 _DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # A capitalised word inside a sentence ("Russia", "Pact"): a name, when no card knows it
-_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?:[ -]|\s(?:of|for|on|and|the|de)\s)[A-Z][a-z]+)+\b")
 _NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*\b")
 
 MatchKind = Literal["card", "suggestions", "none", "year"]

@@ -46,7 +46,8 @@ CHATTER_WORDS = frozenset(
     quick q qq also too same but again pull stuff thing things bit anyone anybody someone
     folks guys all team everyone cc fyi btw lol pls plz please just actually really basically
     kind sort like quite maybe perhaps wondering wonder curious looking look remind reminder
-    help me up whats stuff again then now so um uh hmm
+    help me up whats stuff again then now so um uh hmm even w wrt abt u ur r idk tbh imo
+    iirc afaik fwiw asap nvm
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
 
