@@ -237,3 +237,18 @@ def test_a_name_joined_by_of_is_one_name(answerer) -> None:
 def test_a_year_asked_about_the_organisations_relations_lists_that_year(answerer) -> None:
     answer = answerer.answer("how were un-osce relations in 1993")
     assert answer.kind == "year" and answer.year == 1993
+
+
+def test_one_card_far_ahead_of_every_other_is_the_answer_at_a_lower_score(corpus) -> None:
+    """A long plain-words question scores lower than keywords; when one card is far ahead of
+    all others it is still the answer, but never when another comes close, when the query
+    is guarded, or when the card is not about what was asked."""
+    from bot.matching.matcher import LONE_AT, LONE_MARGIN, Scored, decide
+
+    a, b = corpus.cards[0], corpus.cards[1]
+    lone = LONE_AT + 0.01
+    assert decide((Scored(a, lone), Scored(b, lone - LONE_MARGIN - 0.01))).card is a
+    assert decide((Scored(a, lone), Scored(b, lone - LONE_MARGIN + 0.05))).card is None
+    assert decide((Scored(a, lone),), guarded=True).card is None
+    assert decide((Scored(a, lone, subject=False),)).card is None
+    assert decide((Scored(a, LONE_AT - 0.01),)).card is None

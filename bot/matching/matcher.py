@@ -79,6 +79,8 @@ DECADE_WORDS = frozenset(
 
 CARD_AT = 0.5  # a score from which one card may be answered
 MARGIN = 0.06  # ... if it leads the runner-up by this much
+LONE_AT = 0.35  # one card far ahead of every other: answered from this score
+LONE_MARGIN = 0.3  # ... or from LONE_AT, when no other card comes within this of it
 COMPLETE_AT = 0.25  # ... or from this, when it is the only card with every word of the query
 SUGGEST_AT = 0.3  # candidates worth offering as "did you mean"
 MAX_UNKNOWN_SHARE = 0.4  # of the query's weight, in words no card has
@@ -646,8 +648,10 @@ def decide(
             return MatchResult("card", only_complete.card, only_complete.score, ranked)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if (
-            best.score >= CARD_AT
-            and best.score - runner_up >= MARGIN
+            (
+                (best.score >= CARD_AT and best.score - runner_up >= MARGIN)
+                or (best.score >= LONE_AT and best.score - runner_up >= LONE_MARGIN)
+            )
             and unknown_share < MAX_UNKNOWN_SHARE
             and best.subject
         ):
