@@ -252,3 +252,12 @@ def test_one_card_far_ahead_of_every_other_is_the_answer_at_a_lower_score(corpus
     assert decide((Scored(a, lone),), guarded=True).card is None
     assert decide((Scored(a, lone, subject=False),)).card is None
     assert decide((Scored(a, LONE_AT - 0.01),)).card is None
+
+
+@pytest.mark.parametrize(
+    ("era", "years"),
+    [("in the early nineties", range(1990, 1994)), ("in the late 2010s", range(2016, 2020))],
+)
+def test_a_decade_favours_the_cards_dated_in_it(answerer, era, years) -> None:
+    ranked = answerer.matcher.match(f"what did the un and the osce agree {era}").ranked
+    assert any(e.year in years for e in ranked[0].card.dates)

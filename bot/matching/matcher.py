@@ -18,7 +18,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Literal
 
@@ -28,6 +28,7 @@ from bot.cards import Card, Corpus
 from bot.matching.index import (
     ALIAS,
     CODE_WEIGHT,
+    CODES,
     FIELD_WEIGHT,
     PASSING_CODES,
     TOPIC,
@@ -72,10 +73,11 @@ RECENCY_WORDS = frozenset(
 )
 # Words for an organisation's own start or end ("when was NATO founded?")
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
-# Decades written as words: a time, like "the 90s", never a subject no card has.
-DECADE_WORDS = frozenset(
-    "twenties thirties forties fifties sixties seventies eighties nineties noughties".split()
-)
+# Decades written as words: a time, like "the 90s", never a subject no card has. (Not
+# "twenties": 1920s or 2020s? Nor "tens".)
+DECADE_WORDS = {"seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000}
+ERA_PART = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}  # of a decade, in years
+ERA_WEIGHT = 1.0  # a decade counts as much as one word of the query
 
 CARD_AT = 0.5  # a score from which one card may be answered
 MARGIN = 0.06  # ... if it leads the runner-up by this much
@@ -326,6 +328,9 @@ class Matcher:
             s = self._score(i, units, terms, qweights, total, said, phrase_terms)
             if s is not None:
                 scored.append(s)
+        era = era_of(toks)
+        if era is not None:
+            scored = self._in_era(scored, era, ERA_WEIGHT / len(units))
         scored.sort(key=lambda s: (-s.score, s.card.id))
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
         unknown = sum(qw for u, qw in zip(units, qweights, strict=True) if not u.expansion)
@@ -360,6 +365,22 @@ class Matcher:
     def _lifecycle(self) -> frozenset[str]:
         """The thesaurus concepts of LIFECYCLE_WORDS (none without a thesaurus)."""
         return frozenset(t for w in LIFECYCLE_WORDS for t in self.expand(w) if t.startswith("§"))
+
+    @staticmethod
+    def _in_era(scored: list[Scored], era: tuple[int, int], share: float) -> list[Scored]:
+        """'the old agreement from the early 90s': the decade is one more thing the query
+        says, worth `share` of the query, which a card with a date in it has (as a date on
+        the card weighs) and the others lack."""
+        lo, hi = era
+        on_date = CODE_WEIGHT[CODES.index("date")]
+        return [
+            replace(
+                s,
+                score=(s.score + share * on_date * any(lo <= e.year <= hi for e in s.card.dates))
+                / (1 + share),
+            )
+            for s in scored
+        ]
 
     def _asks_after_sources(self, toks: list[str]) -> bool:
         """A word about the present, what came later or who holds an office, unless the
@@ -680,3 +701,18 @@ def card_word_pairs(card: Card) -> set[tuple[str, str]]:
         words = [w for w in tokens(text) if not is_filler(w)]
         pairs.update(itertools.pairwise(words))
     return pairs
+
+
+def era_of(toks: Sequence[str]) -> tuple[int, int] | None:
+    """The years a decade in the query spans: 'the late 90s' 1996-1999, 'the 2000s'
+    2000-2009, 'early nineties' 1990-1993; None without one."""
+    for n, tok in enumerate(toks):
+        if tok in DECADE_WORDS:
+            start = DECADE_WORDS[tok]
+        elif _DECADE.match(tok) and toks[n + 1 : n + 2] == ["s"]:
+            start = int(tok) if len(tok) == 4 else int(tok) + (1900 if int(tok) >= 30 else 2000)
+        else:
+            continue
+        low, high = ERA_PART.get(toks[n - 1] if n else "", (0, 9))
+        return start + low, start + high
+    return None
