@@ -261,3 +261,18 @@ def test_one_card_far_ahead_of_every_other_is_the_answer_at_a_lower_score(corpus
 def test_a_decade_favours_the_cards_dated_in_it(answerer, era, years) -> None:
     ranked = answerer.matcher.match(f"what did the un and the osce agree {era}").ranked
     assert any(e.year in years for e in ranked[0].card.dates)
+
+
+@pytest.mark.parametrize(
+    "query", ["the nato policy on trafficking, what year", "nato trafficking policy date, exactly?"]
+)
+def test_asking_for_a_year_or_date_is_not_a_word_to_match(answerer, query) -> None:
+    """'year' and 'date' ask for the card's date; matched as words they found any card
+    saying 'in recent years'."""
+    assert card_of(answerer, query) == "nato-thb-policy"
+
+
+def test_a_when_question_prefers_the_card_that_has_a_date(answerer) -> None:
+    """Two cards about the Vienna office; only the one with a date can say when."""
+    query = "when was the un's vienna liaison office set up to work with the osce"
+    assert card_of(answerer, query) == "un-liaison-office-vienna"

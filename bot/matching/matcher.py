@@ -76,6 +76,8 @@ LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolv
 # Decades written as words: a time, like "the 90s", never a subject no card has. (Not
 # "twenties": 1920s or 2020s? Nor "tens".)
 DECADE_WORDS = {"seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000}
+WHEN_WORDS = frozenset({"when", "year", "date"})  # asking for a date
+UNDATED = 0.9  # a card without a date, for a question asking when
 ERA_PART = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}  # of a decade, in years
 ERA_WEIGHT = 1.0  # a decade counts as much as one word of the query
 
@@ -139,6 +141,8 @@ class Matcher:
 
     def __init__(self, corpus: Corpus):
         self.index: Index = build_index(corpus)
+        # word pairs of the cards last checked for a capitalised name (`_names_on`)
+        self._pairs = functools.lru_cache(maxsize=1024)(card_word_pairs)
 
     # ---- what a query word may stand for ------------------------------------------------
     def known(self, word: str) -> bool:
@@ -331,6 +335,8 @@ class Matcher:
         era = era_of(toks)
         if era is not None:
             scored = self._in_era(scored, era, ERA_WEIGHT / len(units))
+        if WHEN_WORDS.intersection(toks):  # "when did ...": a card with no date cannot say
+            scored = [s if s.card.dates else replace(s, score=s.score * UNDATED) for s in scored]
         scored.sort(key=lambda s: (-s.score, s.card.id))
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
         unknown = sum(qw for u, qw in zip(units, qweights, strict=True) if not u.expansion)
@@ -408,7 +414,7 @@ class Matcher:
             if len(words) < 2:
                 continue
             if pairs is None:
-                pairs = card_word_pairs(card)
+                pairs = self._pairs(card)
             if not any(pair in pairs for pair in itertools.pairwise(words)):
                 return False
         return True

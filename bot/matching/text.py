@@ -34,6 +34,7 @@ STOP_WORDS = frozenset(
     whats what's osce's nato's un's s
     happened happen happens happening going get got make made want wanted need say says said
     think mean means go goes role roles play plays played bot osce-bot question ask
+    year years date dates
     """.split()
 )
 
@@ -47,7 +48,7 @@ CHATTER_WORDS = frozenset(
     folks guys all team everyone cc fyi btw lol pls plz please just actually really basically
     kind sort like quite maybe perhaps wondering wonder curious looking look remind reminder
     help me up whats stuff again then now so um uh hmm even w wrt abt u ur r idk tbh imo
-    iirc afaik fwiw asap nvm
+    iirc afaik fwiw asap nvm exactly precisely roughly approximately literally honestly
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
 
