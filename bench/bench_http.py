@@ -177,20 +177,25 @@ async def drive(
     requests: int,
     concurrency: int,
     queries: tuple[str, ...] = QUERIES,
+    fresh: bool = False,
 ) -> Result:
     url = f"http://127.0.0.1:{port}/slack/events"
     sem = asyncio.Semaphore(concurrency)
     acks: list[float] = []
+
     # signed before timing starts: HMAC is the load generator's cost, not the server's
     # each its own invocation (its own response_url): a replayed one is acked and dropped
+    def text(n: int) -> str:
+        # --fresh: a mention of a different person before each query (chatter the matcher
+        # drops), so no two requests are the same text and none is answered from the cache
+        query = queries[n % len(queries)]
+        return f"<@U{run}{n:07d}> {query}" if fresh else query
+
     warm = [
-        slash_body(queries[n % len(queries)], fake.response_url(f"{name}-{run}-warm{n}"))
+        slash_body(text(n + 10**6), fake.response_url(f"{name}-{run}-warm{n}"))
         for n in range(WARM_UP)
     ]
-    bodies = [
-        slash_body(queries[n % len(queries)], fake.response_url(f"{name}-{run}-{n}"))
-        for n in range(requests)
-    ]
+    bodies = [slash_body(text(n), fake.response_url(f"{name}-{run}-{n}")) for n in range(requests)]
 
     async def one(session: aiohttp.ClientSession, body: str) -> None:
         headers = {"Content-Type": FORM, **sign(body)}
@@ -262,6 +267,12 @@ def main() -> int:
         help="send only these queries (repeatable; default: cards, suggestions, a year, list, help)",
     )
     parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="make every request's text different (a mention before the query): no answer "
+        "comes from osce-bot's cache of recent answers",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -309,6 +320,7 @@ def main() -> int:
                                 args.requests,
                                 args.concurrency,
                                 tuple(args.query or QUERIES),
+                                args.fresh,
                             )
                         )
                     )
@@ -323,6 +335,8 @@ def main() -> int:
     print(
         f"command: python bench/bench_http.py --requests {args.requests} "
         f"--concurrency {args.concurrency} --runs {args.runs}"
+        + (" --fresh" if args.fresh else "")
+        + "".join(f" --env {kv}" for kv in args.env)
     )
     print()
     print(table(results))
