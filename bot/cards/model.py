@@ -21,7 +21,7 @@ def long_date(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateEvent:
     """A dated event on a card, kept at the precision its source gives (year, month or day)."""
 
@@ -53,7 +53,7 @@ class DateEvent:
         return long_date(dt.date.fromisoformat(self.date))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A source document from the registry (facts/sources.yaml)."""
 
@@ -78,7 +78,7 @@ def text_fragment(phrase: str) -> str:
     return quote(phrase, safe="").replace("-", "%2D")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     """One fact or topic, written from one source, linking the exact passage it comes from."""
 
@@ -104,7 +104,7 @@ class Card:
         return self.status == "draft"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Thesaurus:
     """Groups of interchangeable words or phrases (facts/thesaurus.yaml), lower case as written.
 
@@ -115,7 +115,7 @@ class Thesaurus:
     groups: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """The published cards and their sources; the read-only world the bot answers from.
 
