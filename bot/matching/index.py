@@ -74,13 +74,42 @@ _EVENTS, _YEARS = itemgetter(slice(0, None, 2)), itemgetter(slice(1, None, 2))
 # questions, orgs, summary, then each dated event followed by its year; cards by CARD_SEP.
 
 
+class Postings:
+    """Every term's postings in one flat array: term t's are `flat[start[t]:start[t + 1]]`,
+    `card << 3 | field code`, ascending. One array instead of one per term: 119,000 `array`
+    objects cost 7.6 MB of headers at 100,000 cards, and a large corpus's postings are made
+    all at once (bot.matching.arrays), not appended to term by term. A term's postings are
+    a `memoryview` slice: indexed, iterated, sliced and bisected like the array they were."""
+
+    __slots__ = ("flat", "start", "_view")
+
+    def __init__(self, flat: array, start: array) -> None:
+        self.flat, self.start = flat, start
+        self._view = memoryview(flat)
+
+    def __len__(self) -> int:
+        return len(self.start) - 1
+
+    def __getitem__(self, term: int) -> memoryview:
+        start = self.start
+        return self._view[start[term] : start[term + 1]]
+
+    def __iter__(self) -> Iterator[memoryview]:
+        return map(self.__getitem__, range(len(self)))
+
+    def lengths(self) -> list[int]:
+        """How many cards each term is on."""
+        start = self.start
+        return list(map(int.__sub__, islice(start, 1, None), start))
+
+
 @dataclass(frozen=True)
 class Index:
     """Everything the matcher precomputes from a corpus; built once, read-only afterwards."""
 
     cards: tuple[Card, ...]
     ids: dict[str, int]  # term -> id: words in the order the corpus first says them, concepts
-    postings: list[array]  # per term id: card << 3 | field code, ascending
+    postings: Postings  # per term id: card << 3 | field code, ascending
     idf: array  # per term id
     phrase_words: array  # every card's phrases' word ids, one after another
     phrase_start: array  # phrase p is phrase_words[phrase_start[p]:phrase_start[p + 1]]
@@ -305,7 +334,10 @@ class _Builder:
         self.org_masks: list[int] = []
         self.name_kinds = _NameKinds()
 
-    def add(self, start: int, chunk: Sequence[Card]) -> None:
+    def text(self, chunk: Sequence[Card]) -> tuple[str, list[tuple[str, int, int]]] | None:
+        """The chunk's text: its cards joined by CARD_SEP, each card's six groups by
+        GROUP_SEP, their fields by FIELD_SEP; and each card's orgs (their text, mask, field
+        separators). None when some card's own text holds a separator character."""
         for orgs in set(map(_ORGS, chunk)) - self.orgs_of.keys():
             mask = 0
             for org in orgs:
@@ -331,9 +363,16 @@ class _Builder:
             text.count(CARD_SEP) != len(chunk) - 1
             or text.count(GROUP_SEP) != 5 * len(chunk)
             or text.count(FIELD_SEP) != _field_seps(chunk, orgs_of)
-        ):  # some card's own text holds a separator character
+        ):
+            return None
+        return text, orgs_of
+
+    def add(self, start: int, chunk: Sequence[Card]) -> None:
+        made = self.text(chunk)
+        if made is None:  # some card's own text holds a separator character
             self.add(start, [_without_separators(c) if _has_separators(c) else c for c in chunk])
             return
+        text, orgs_of = made
         self.org_masks.extend(map(_SECOND, orgs_of))
         folded, toks = fold_fields(text)
         names, topics, questions, org_text, summaries, dated = zip(
@@ -374,6 +413,9 @@ class _Builder:
         appends = map(local.__getitem__, chain.from_iterable(codes))
         deque(map(array.append, appends, chain.from_iterable(on_cards)), 0)
         self._add_phrases(start, chunk, folded, names, topics, questions)
+        self.add_years(start, chunk)
+
+    def add_years(self, start: int, chunk: Sequence[Card]) -> None:
         for i, card in enumerate(chunk, start):
             for event in card.dates:
                 years_of = self.by_year[event.year]
@@ -482,17 +524,21 @@ class _Builder:
             map(int.__add__, repeat(base), map(bisect_right, repeat(owners), cards))
         )
         # exact keys: folded names, and questions' words
+        self.add_names(cards, folded)
+        is_question = list(map(QUESTION.__eq__, kinds))
+        questions = map(" ".join, compress(content, is_question))
+        self.exact_hashes.extend(map(_LOW.__and__, map(hash, questions)))
+        self.exact_cards.extend(compress(owner, is_question))
+
+    def add_names(self, cards: range, folded: str) -> None:
+        """The exact keys of the chunk's names (titles, aliases), from its folded text."""
         folded_names = map(
             _FIRST, map(str.split, folded.split(CARD_SEP), repeat(GROUP_SEP), repeat(1))
         )
         name_keys = _split_all(folded_names, FIELD_SEP)
-        is_question = list(map(QUESTION.__eq__, kinds))
         name_texts = map(" ".join, map(str.split, chain.from_iterable(name_keys)))
         self.exact_hashes.extend(map(_LOW.__and__, map(hash, name_texts)))
-        questions = map(" ".join, compress(content, is_question))
-        self.exact_hashes.extend(map(_LOW.__and__, map(hash, questions)))
         self.exact_cards.extend(chain.from_iterable(map(repeat, cards, map(len, name_keys))))
-        self.exact_cards.extend(compress(owner, is_question))
 
     def _by_term(self, card: int) -> dict[int, tuple[int, ...]]:
         starts = self.phrase_start
@@ -509,10 +555,10 @@ class _Builder:
                 names.setdefault(key, i)
         return names
 
-    def _codes_by_card(self, cards: int) -> tuple[dict[int, int], ...]:
+    def _codes_by_card(self, cards: int, postings: Postings) -> tuple[dict[int, int], ...]:
         codes: list[dict[int, int]] = [{} for _ in range(cards)]
-        for t, postings in enumerate(self.post):
-            for v in postings:
+        for t, on_cards in enumerate(postings):
+            for v in on_cards:
                 codes[v >> 3][t] = v & 7
         return tuple(codes)
 
@@ -524,10 +570,33 @@ class _Builder:
             if kinds[n] == ALIAS
         )
 
+    def postings(self) -> Postings:
+        """The postings appended term by term, as one flat array."""
+        flat = array("I")
+        flat.frombytes(b"".join(self.post))
+        start = array("I", accumulate(map(len, self.post), initial=0))
+        del self.post
+        return Postings(flat, start)
+
+    def phrase_weights(self, idf: array) -> array:
+        """Each phrase's weight: the sum of its words' idf, added left to right."""
+        starts = self.phrase_start
+        return array(
+            "d",
+            map(
+                sum,
+                map(
+                    map,
+                    repeat(idf.__getitem__),
+                    map(self.phrase_words.__getitem__, map(slice, starts, starts[1:])),
+                ),
+            ),
+        )
+
     def finish(self) -> Index:
         cards = self.corpus.cards
         small = len(cards) <= self.small
-        ids, postings = self.ids, self.post
+        ids, postings = self.ids, self.postings()
         ids.default_factory = None
         words = [t for t in ids if t[0] != "§"]
         after: dict[int, list[int]] = defaultdict(list)
@@ -538,9 +607,11 @@ class _Builder:
         for w in map(ids.__getitem__, words):
             said_order.append(w)
             said_order.extend(after.get(w, ()))
-        starts = self.phrase_start
         n = max(len(cards), 1)
-        idf = array("d", (math.log((n + 1) / (len(p) + 0.5)) + 0.1 for p in postings))
+        lengths = postings.lengths()
+        by_length = {k: math.log((n + 1) / (k + 0.5)) + 0.1 for k in set(lengths)}
+        idf = array("d", map(by_length.__getitem__, lengths))
+        del lengths, by_length
         keyed = map(
             int.__or__, map(int.__lshift__, self.exact_hashes, repeat(32)), self.exact_cards
         )
@@ -554,7 +625,7 @@ class _Builder:
                 stems[st].append(w)
         del stemmed
         blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
-        by_length: dict[int, list[str]] = defaultdict(list)
+        of_length: dict[int, list[str]] = defaultdict(list)
         if len(words) > FULL_SCAN_VOCAB:
             for w in words:
                 size = len(w)
@@ -562,7 +633,7 @@ class _Builder:
                 blocks[(f"${w[-1]}", size)].append(w)
         else:
             for w in words:
-                by_length[len(w)].append(w)
+                of_length[len(w)].append(w)
         return Index(
             cards=cards,
             ids=ids,
@@ -571,19 +642,9 @@ class _Builder:
             phrase_words=self.phrase_words,
             phrase_start=self.phrase_start,
             phrase_kind=self.phrase_kind,
-            phrase_weight=array(
-                "d",
-                map(
-                    sum,
-                    map(
-                        map,
-                        repeat(idf.__getitem__),
-                        map(self.phrase_words.__getitem__, map(slice, starts, starts[1:])),
-                    ),
-                ),
-            ),
+            phrase_weight=self.phrase_weights(idf),
             phrases_by_term=tuple(map(self._by_term, range(len(cards)))) if small else (),
-            codes_by_card=self._codes_by_card(len(cards)) if small else (),
+            codes_by_card=self._codes_by_card(len(cards), postings) if small else (),
             aliases_of=tuple(map(self._aliases_of, range(len(cards)))) if small else (),
             exact_names=self._exact_names() if small else {},
             card_phrases=self.card_phrases,
@@ -592,7 +653,7 @@ class _Builder:
             by_year={y: tuple(c) for y, c in self.by_year.items()},
             stems={k: tuple(v) for k, v in stems.items()},
             blocks={k: tuple(v) for k, v in blocks.items()},
-            by_length={k: tuple(v) for k, v in by_length.items()},
+            by_length={k: tuple(v) for k, v in of_length.items()},
             concept_of_stem={
                 k: tuple(c for c in v if c in ids)
                 for k, v in self.by_stem.items()
