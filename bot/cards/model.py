@@ -7,13 +7,23 @@ that reached them is known to be well-formed and can never be changed by a reque
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import permutations
 from types import MappingProxyType
 from urllib.parse import quote
 
 ORGS = ("osce", "nato", "un")
 ORG_NAMES = {"osce": "OSCE", "nato": "NATO", "un": "United Nations"}
+# Every `orgs` a card can have, one tuple each, shared by all the cards that have it.
+_SHARED_ORGS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
+    {p: p for n in range(len(ORGS) + 1) for p in permutations(ORGS, n)}
+)
+
+
+def _interned(text: str) -> str:
+    return sys.intern(text) if type(text) is str else text
 
 
 def long_date(d: dt.date) -> str:
@@ -27,6 +37,10 @@ class DateEvent:
 
     date: str
     event: str
+
+    def __post_init__(self) -> None:
+        # a few hundred dates recur over a large corpus's events: one string each
+        object.__setattr__(self, "date", _interned(self.date))
 
     @property
     def year(self) -> int:
@@ -98,6 +112,12 @@ class Card:
     owner: str = ""  # who keeps it true (optional)
     status: str = "published"  # "draft": validated by `check`, never served
     path: str = ""
+
+    def __post_init__(self) -> None:
+        # cards share a handful of org lists and sources: one object each, not one per card
+        if type(self.orgs) is tuple:
+            object.__setattr__(self, "orgs", _SHARED_ORGS.get(self.orgs, self.orgs))
+        object.__setattr__(self, "source", _interned(self.source))
 
     @property
     def is_draft(self) -> bool:

@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import accumulate, chain, compress, count, filterfalse, islice, repeat
 from operator import attrgetter, itemgetter
 
@@ -67,7 +68,7 @@ _C = f" {CARD_SEP} "
 _TITLE, _ALIASES, _TOPICS = attrgetter("title"), attrgetter("aliases"), attrgetter("topics")
 _QUESTIONS, _ORGS = attrgetter("questions"), attrgetter("orgs")
 _SUMMARY, _DATES = attrgetter("summary"), attrgetter("dates")
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_FIRST, _SECOND, _LAST = itemgetter(0), itemgetter(1), itemgetter(-1)
 _EVENTS, _YEARS = itemgetter(slice(0, None, 2)), itemgetter(slice(1, None, 2))
 # A card's text is six groups, in the order the card says things (which decides the order of
 # the vocabulary, and so which typo candidate wins a tie): names (title, aliases), topics,
@@ -75,24 +76,30 @@ _EVENTS, _YEARS = itemgetter(slice(0, None, 2)), itemgetter(slice(1, None, 2))
 
 
 class Postings:
-    """Every term's postings in one flat array: term t's are `flat[start[t]:start[t + 1]]`,
-    `card << 3 | field code`, ascending. One array instead of one per term: 119,000 `array`
-    objects cost 7.6 MB of headers at 100,000 cards, and a large corpus's postings are made
-    all at once (bot.matching.arrays), not appended to term by term. A term's postings are
-    a `memoryview` slice: indexed, iterated, sliced and bisected like the array they were."""
+    """Every term's postings (`card << 3 | field code`, ascending), in a few flat buffers of
+    32-bit unsigned ints instead of an `array` per term: 119,000 arrays cost 7.6 MB of
+    headers at 100,000 cards, and a large corpus's postings are made all at once
+    (bot.matching.arrays), not appended to term by term. Terms are in `parts` by id, 2 **
+    `shift` terms to a part; `start[t]` is where term t's postings start, counted over all
+    parts. A term's postings are a `memoryview` slice: indexed, iterated, sliced and
+    bisected like the array they were."""
 
-    __slots__ = ("flat", "start", "_view")
+    __slots__ = ("parts", "start", "shift", "base")
 
-    def __init__(self, flat: array, start: array) -> None:
-        self.flat, self.start = flat, start
-        self._view = memoryview(flat)
+    def __init__(self, parts: list[memoryview], start: array, shift: int = 32) -> None:
+        if any(part.format != "I" for part in parts):
+            raise TypeError("postings must be 32-bit unsigned ints")
+        self.parts, self.start, self.shift = parts, start, shift
+        self.base = array("Q", accumulate(map(len, parts), initial=0))  # each part's first
 
     def __len__(self) -> int:
         return len(self.start) - 1
 
     def __getitem__(self, term: int) -> memoryview:
         start = self.start
-        return self._view[start[term] : start[term + 1]]
+        part = term >> self.shift
+        base = self.base[part]
+        return self.parts[part][start[term] - base : start[term + 1] - base]
 
     def __iter__(self) -> Iterator[memoryview]:
         return map(self.__getitem__, range(len(self)))
@@ -125,7 +132,7 @@ class Index:
     # folded titles, aliases and questions' words, as 32-bit hash << 32 | card, ascending
     exact_keys: array
     vocab: tuple[str, ...]  # words, sorted: for prefixes
-    by_year: dict[int, tuple[int, ...]]
+    by_year: dict[int, array]  # year -> its cards, ascending
     stems: dict[str, tuple[str, ...]]  # stem -> words, where that is not just the stem itself
     # (first letter, length) and ("$" last letter, length) -> words; large vocabularies only
     blocks: dict[tuple[str, int], tuple[str, ...]]
@@ -327,7 +334,7 @@ class _Builder:
         self.card_phrases = array("I", [0])
         self.exact_hashes = array("Q")  # 32-bit hashes, as many as ...
         self.exact_cards = array("I")  # ... their cards
-        self.by_year: dict[int, list[int]] = defaultdict(list)
+        self.by_year: dict[int, array] = defaultdict(partial(array, "I"))
         self.org_bits: dict[str, int] = {}
         # orgs -> their text, their mask, the field separators in the text
         self.orgs_of: dict[tuple[str, ...], tuple[str, int, int]] = {}
@@ -576,7 +583,7 @@ class _Builder:
         flat.frombytes(b"".join(self.post))
         start = array("I", accumulate(map(len, self.post), initial=0))
         del self.post
-        return Postings(flat, start)
+        return Postings([memoryview(flat)], start)
 
     def phrase_weights(self, idf: array) -> array:
         """Each phrase's weight: the sum of its words' idf, added left to right."""
@@ -593,6 +600,20 @@ class _Builder:
             ),
         )
 
+    def idf(self, postings: Postings, n: int) -> array:
+        """Per term: how rare it is among the `n` cards."""
+        lengths = postings.lengths()
+        by_length = {k: math.log((n + 1) / (k + 0.5)) + 0.1 for k in set(lengths)}
+        return array("d", map(by_length.__getitem__, lengths))
+
+    def exact_keys(self) -> array:
+        """The exact keys' hashes and cards as `hash << 32 | card`, ascending."""
+        keyed = map(
+            int.__or__, map(int.__lshift__, self.exact_hashes, repeat(32)), self.exact_cards
+        )
+        del self.exact_hashes, self.exact_cards
+        return array("Q", sorted(keyed))
+
     def finish(self) -> Index:
         cards = self.corpus.cards
         small = len(cards) <= self.small
@@ -603,37 +624,25 @@ class _Builder:
         for concept, (last, _) in sorted(self.concept_after.items(), key=lambda c: c[1]):
             after[last].append(ids[concept])
         # all terms in the order the cards first say them, a concept after its field's words
-        said_order = after.get(-1, [])
-        for w in map(ids.__getitem__, words):
-            said_order.append(w)
-            said_order.extend(after.get(w, ()))
-        n = max(len(cards), 1)
-        lengths = postings.lengths()
-        by_length = {k: math.log((n + 1) / (k + 0.5)) + 0.1 for k in set(lengths)}
-        idf = array("d", map(by_length.__getitem__, lengths))
-        del lengths, by_length
-        keyed = map(
-            int.__or__, map(int.__lshift__, self.exact_hashes, repeat(32)), self.exact_cards
-        )
-        exact = array("Q", sorted(keyed))
-        del self.exact_hashes, self.exact_cards
-        stemmed = stem_all(words)
-        joined = {st for w, st in zip(words, stemmed, strict=True) if w != st}
-        stems: dict[str, list[str]] = defaultdict(list)
-        for w, st in zip(words, stemmed, strict=True):
-            if st in joined:
-                stems[st].append(w)
-        del stemmed
+        said_order: Sequence[int] = range(len(ids))  # words only: in the order of their ids
+        if after:
+            said_order = after.get(-1, [])
+            for w in map(ids.__getitem__, words):
+                said_order.append(w)
+                said_order.extend(after.get(w, ()))
+        idf = self.idf(postings, max(len(cards), 1))
+        exact = self.exact_keys()
+        stems = _stems(words)
         blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
         of_length: dict[int, list[str]] = defaultdict(list)
+        # each word appended to its lists by C-level `map`s, in vocabulary order
         if len(words) > FULL_SCAN_VOCAB:
-            for w in words:
-                size = len(w)
-                blocks[(w[0], size)].append(w)
-                blocks[(f"${w[-1]}", size)].append(w)
+            sizes = list(map(len, words))
+            for end, mark in ((_FIRST, ""), (_LAST, "$")):
+                keys = zip(map(mark.__add__, map(end, words)), sizes, strict=True)
+                deque(map(list.append, map(blocks.__getitem__, keys), words), 0)
         else:
-            for w in words:
-                of_length[len(w)].append(w)
+            deque(map(list.append, map(of_length.__getitem__, map(len, words)), words), 0)
         return Index(
             cards=cards,
             ids=ids,
@@ -650,8 +659,8 @@ class _Builder:
             card_phrases=self.card_phrases,
             exact_keys=exact,
             vocab=tuple(sorted(words)),
-            by_year={y: tuple(c) for y, c in self.by_year.items()},
-            stems={k: tuple(v) for k, v in stems.items()},
+            by_year=dict(self.by_year),
+            stems=stems,
             blocks={k: tuple(v) for k, v in blocks.items()},
             by_length={k: tuple(v) for k, v in of_length.items()},
             concept_of_stem={
@@ -666,19 +675,50 @@ class _Builder:
         )
 
 
+def _stems(words: list[str], block: int = 16_384) -> dict[str, tuple[str, ...]]:
+    """Stem -> the words that have it, in vocabulary order, for the stems that join words or
+    change one. Stemmed a block at a time, twice (stemming is cheap; 100,000 stems at once
+    are 6 MB that a large corpus's index does not keep): once to find those stems, once to
+    gather their words."""
+    joined: set[str] = set()
+    for at in range(0, len(words), block):
+        part = words[at : at + block]
+        stemmed = stem_all(part)
+        joined.update(compress(stemmed, map(str.__ne__, part, stemmed)))
+    stems: dict[str, list[str]] = defaultdict(list)
+    for at in range(0, len(words), block):
+        part = words[at : at + block]
+        for w, st in zip(part, stem_all(part), strict=True):
+            if st in joined:
+                stems[st].append(w)
+    return {k: tuple(v) for k, v in stems.items()}
+
+
 CHUNK = 2048  # cards folded and split together: large enough to amortise, small in memory
 SMALL_CORPUS = 2_000  # up to this many cards, each card's phrases are also kept by term
+ARRAYS_FROM = 5_000  # from this many cards, the index is built with numpy (bot.matching.arrays)
 
 
-def build_index(corpus: Corpus, chunk: int = CHUNK, small: int = SMALL_CORPUS) -> Index:
+def build_index(
+    corpus: Corpus, chunk: int = CHUNK, small: int = SMALL_CORPUS, arrays: int = ARRAYS_FROM
+) -> Index:
     """The corpus's index. The cyclic garbage collector is paused meanwhile: indexing makes
     millions of short-lived lists and dicts, none of them cyclic, and each collection would
-    walk every card of the corpus again (a third of the time at 100,000 cards)."""
+    walk every card of the corpus again (a third of the time at 100,000 cards).
+
+    From `arrays` cards on, the same index is built on numpy arrays (bot.matching.arrays),
+    imported only then: numpy takes ~0.1 s to import, more than the real cards take to index.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        builder = _Builder(corpus, small)
         cards = corpus.cards
+        if len(cards) >= arrays:
+            from bot.matching.arrays import ArrayBuilder
+
+            builder: _Builder = ArrayBuilder(corpus, small)
+        else:
+            builder = _Builder(corpus, small)
         for start in range(0, len(cards), chunk):
             builder.add(start, cards[start : start + chunk])
         return builder.finish()

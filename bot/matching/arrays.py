@@ -1,0 +1,283 @@
+"""Building a large corpus's index with numpy: the same index, made a chunk at a time in arrays.
+
+The pure-Python builder (bot.matching.index) spends ~0.1-0.3 µs of interpreter time per word
+said and per posting: at 100,000 cards, 6.7 M words and 4.4 M postings, ten seconds or more.
+Here a chunk's text is split once and its words become token ids through one dict look-up
+each (`map`, at C speed); everything after that is an operation on whole arrays: where each
+token stands (card, group, field) from running counts of the separator tokens, the field code
+of each (card, term) from one sort of 64-bit keys, the phrases from the same arrays, and
+every term's postings from one final sort. The result is identical, to the bit and in every
+order, to what `_Builder` makes (tests/test_index.py compares the two); only corpora from
+`ARRAYS_FROM` cards come here, so answering a query from the real cards never imports numpy.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Sequence
+from itertools import chain, repeat
+from operator import itemgetter
+
+import numpy as np
+
+from bot.cards import Card, Corpus
+from bot.matching.index import (
+    _EVENTS,
+    _F,
+    _LOW,
+    _QUESTIONS,
+    _SECOND,
+    _YEARS,
+    ALIAS,
+    QUESTION,
+    TITLE,
+    TOPIC,
+    Index,
+    Postings,
+    _Builder,
+    _drop,
+    _has_separators,
+    _split_all,
+    _without_separators,
+)
+from bot.matching.text import CARD_SEP, FIELD_SEP, FILLER, GROUP_SEP, fold_fields
+
+# Filler words and separators get negative ids while indexing (they are never terms): one
+# dict look-up then gives every token its term id; they leave `ids` before it is used.
+_SKIPPED = (FIELD_SEP, GROUP_SEP, CARD_SEP, *sorted(FILLER))
+_FIELD, _GROUP, _CARD = -1, -2, -3
+# The field code of each of a card's six groups (names, topics, questions, orgs, summary,
+# dated events); in the dated group, fields alternate an event (5) and its year (4).
+_GROUP_CODE = np.array([0, 1, 2, 3, 6, 5], dtype=np.uint64)
+_YEAR_CODE = 4
+_PHRASE_KIND = np.array([ALIAS, TOPIC, QUESTION], dtype=np.uint8)  # per group; field 0: TITLE
+_THIRD = itemgetter(2)
+_U32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+class ArrayBuilder(_Builder):
+    """`_Builder` with the per-word work done on arrays.
+
+    Words get term ids in the order the cards first say them, so the vocabulary's order
+    (which decides typo ties) is the pure-Python builder's. A chunk's (term, card, code)
+    triples are sorted as 64-bit keys `term << 32 | card << 3 | code`, one kept per term
+    and card (the card's best, lowest, code), and stored in 32 bits in the bucket of their
+    term (see `_keep`); `postings` sorts each bucket in place.
+    """
+
+    def __init__(self, corpus: Corpus, small: int):
+        super().__init__(corpus, small)
+        for n, skipped in enumerate(_SKIPPED, 1):
+            self.ids[skipped] = -n
+        # postings are `card << 3 | code`: `card_bits` bits; the rest of 32 bits say the
+        # term among the 2 ** `shift` terms of its bucket
+        self.card_bits = max(len(corpus.cards) - 1, 1).bit_length() + 3
+        self.shift = 32 - self.card_bits
+        if self.shift < 1:
+            raise ValueError(f"too many cards to index: {len(corpus.cards)}")
+        self.buckets: list[array] = []  # per bucket: term << card_bits | card << 3 | code
+        self.words_said = 0  # phrase words so far
+
+    def add(self, start: int, chunk: Sequence[Card]) -> None:
+        made = self.text(chunk)
+        if made is None:  # some card's own text holds a separator character
+            self.add(start, [_without_separators(c) if _has_separators(c) else c for c in chunk])
+            return
+        text, orgs_of = made
+        self.org_masks.extend(map(_SECOND, orgs_of))
+        folded, toks = fold_fields(text)
+        words = toks.split()
+        said = np.fromiter(map(self.ids.__getitem__, words), dtype=np.int32, count=len(words))
+        del words
+        # where each token stands: card (in the chunk), group (0-5), field (in its group),
+        # and a running field number that changes at every separator
+        is_card = said == _CARD
+        group_end = is_card | (said == _GROUP)
+        card = np.cumsum(is_card, dtype=np.int32)
+        group = np.cumsum(group_end, dtype=np.int32) - 6 * card
+        fields = np.cumsum(said == _FIELD, dtype=np.int32)
+        field = fields - np.maximum.accumulate(np.where(group_end, fields, 0))
+        field_no = np.cumsum((said < 0) & (said >= _CARD), dtype=np.int32)
+        del is_card, group_end, fields
+        code = _GROUP_CODE[group]
+        code[(group == 5) & (field & 1 == 1)] = _YEAR_CODE
+        term = said
+        kept = term >= 0
+        keys = term[kept].astype(np.uint64) << _U32
+        keys |= (card[kept].astype(np.uint64) + np.uint64(start)) << np.uint64(3)
+        keys |= code[kept]
+        del code
+        if self.thesaurus:
+            keys = np.concatenate((keys, self._concept_keys(start, toks)))
+        keys.sort()
+        self._keep(keys)
+        del keys
+        self._add_phrases_of(len(chunk), term, kept, card, group, field, field_no)
+        cards = range(start, start + len(chunk))
+        self.add_names(cards, folded)
+        if any(map(_QUESTIONS, chunk)):
+            self._add_questions(cards, chunk, toks)
+        self.add_years(start, chunk)
+
+    def _keep(self, keys: np.ndarray) -> None:
+        """A chunk's sorted keys, the first of each (term, card) only (it has the card's best
+        code), appended to their terms' buckets as `term << card_bits | card << 3 | code`,
+        the term counted within its bucket. In 32 bits, half what the keys take: at 100,000
+        cards the postings are 5 million, and all of them wait here for the last chunk."""
+        first = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:] >> np.uint64(3), keys[:-1] >> np.uint64(3), out=first[1:])
+        keys = keys[first]
+        terms = keys >> _U32
+        in_bucket = np.uint64((1 << self.shift) - 1)
+        packed = ((terms & in_bucket) << np.uint64(self.card_bits) | keys & _LOW32).astype(
+            np.uint32
+        )
+        last = int(terms[-1]) >> self.shift if len(terms) else -1
+        while len(self.buckets) <= last:
+            self.buckets.append(array("I"))
+        bounds = np.arange(last + 2, dtype=np.uint64) << np.uint64(self.shift)
+        at = np.searchsorted(terms, bounds).tolist()
+        for bucket, begin, end in zip(self.buckets, at, at[1:], strict=False):
+            if end > begin:
+                bucket.frombytes(packed[begin:end].tobytes())
+
+    def _concept_keys(self, start: int, toks: str) -> np.ndarray:
+        """The chunk's thesaurus concepts as keys, by `_Builder._add_concepts` (concepts are
+        few; finding them needs each card's words by group, as the pure-Python builder has)."""
+        groups = zip(*map(str.split, toks.split(CARD_SEP), repeat(GROUP_SEP)), strict=True)
+        names, topics, questions, org_text, summaries, dated = groups
+        name_w, topic_w, question_w = _split_all(names), _split_all(topics), _split_all(questions)
+        org_w, summary_w, dated_w = _split_all(org_text), _split_all(summaries), _split_all(dated)
+        date_fields = _split_all(dated, FIELD_SEP)
+        event_w = _split_all(map(_F.join, map(_EVENTS, date_fields)))
+        year_w = _split_all(map(_F.join, map(_YEARS, date_fields)))
+        stream = (name_w, topic_w, question_w, org_w, summary_w, dated_w)
+        by_weight = (
+            (summary_w, 6), (event_w, 5), (year_w, 4), (org_w, 3),
+            (question_w, 2), (topic_w, 1), (name_w, 0),
+        )  # fmt: skip
+        codes: list[dict[str, int]] = [{} for _ in names]
+        self._add_concepts(start, codes, by_weight, stream)
+        ids = self.ids
+        return np.array(
+            [
+                ids[concept] << 32 | card << 3 | code
+                for card, on_card in enumerate(codes, start)
+                for concept, code in on_card.items()
+            ],
+            dtype=np.uint64,
+        )
+
+    def _add_phrases_of(
+        self,
+        cards: int,
+        term: np.ndarray,
+        kept: np.ndarray,
+        card: np.ndarray,
+        group: np.ndarray,
+        field: np.ndarray,
+        field_no: np.ndarray,
+    ) -> None:
+        """Titles, aliases, topics and questions as phrases of term ids: the chunk's terms in
+        groups 0-2, a phrase per field that has any."""
+        in_phrase = kept & (group <= 2)
+        words = term[in_phrase]
+        first = np.flatnonzero(np.diff(field_no[in_phrase], prepend=-1))  # phrases' first words
+        owner = card[in_phrase][first]
+        kind = _PHRASE_KIND[group[in_phrase][first]]
+        kind[(kind == ALIAS) & (field[in_phrase][first] == 0)] = TITLE
+        self.phrase_words.frombytes(words.astype(np.uint32).tobytes())
+        ends = np.append(first[1:], len(words)).astype(np.int64) + self.words_said
+        self.words_said += len(words)
+        self.phrase_start.frombytes(ends.astype(np.uint32).tobytes())
+        base = len(self.phrase_kind)
+        self.phrase_kind.frombytes(kind.tobytes())
+        per_card = np.cumsum(np.bincount(owner, minlength=cards)) + base
+        self.card_phrases.frombytes(per_card.astype(np.uint32).tobytes())
+
+    def _add_questions(self, cards: range, chunk: Sequence[Card], toks: str) -> None:
+        """Exact keys of the chunk's questions: their words, filler dropped."""
+        groups = map(str.split, toks.split(CARD_SEP), repeat(GROUP_SEP))
+        question_f = [
+            f if q else []
+            for f, q in zip(
+                _split_all(map(_THIRD, groups), FIELD_SEP),
+                map(_QUESTIONS, chunk),
+                strict=True,
+            )
+        ]
+        content = _drop(_split_all(chain.from_iterable(question_f)), FILLER)
+        self.exact_hashes.extend(map(_LOW.__and__, map(hash, map(" ".join, content))))
+        self.exact_cards.extend(
+            card for card, fields in zip(cards, question_f, strict=True) for _ in fields
+        )
+
+    def finish(self) -> Index:
+        for skipped in _SKIPPED:
+            del self.ids[skipped]
+        return super().finish()
+
+    def postings(self) -> Postings:
+        """Each bucket sorted in place (by term, then card: each term's postings ascend),
+        its terms' starts found by bisection, then cut to `card << 3 | code` in place. The
+        buckets stay the postings' storage: no copy of 5 million postings is ever made."""
+        starts = [np.zeros(1, dtype=np.int64)]
+        base = 0
+        low = np.uint32((1 << self.card_bits) - 1)
+        for n, bucket in enumerate(self.buckets):
+            view = np.frombuffer(bucket, dtype=np.uint32)
+            view.sort()
+            first = n << self.shift
+            # where each of the bucket's terms ends: the next term's first possible value
+            # (in 32 bits, so the bucket is not converted to compare), the last at its end
+            terms = min(len(self.ids) - first, 1 << self.shift)
+            bounds = np.arange(1, terms, dtype=np.uint32) << np.uint32(self.card_bits)
+            starts.append(np.searchsorted(view, bounds) + base)
+            starts.append(np.array([base + len(view)]))
+            view &= low
+            base += len(bucket)
+        start = np.concatenate(starts)
+        if len(start) < len(self.ids) + 1:  # terms after the last bucket's: on no card
+            start = np.append(start, np.full(len(self.ids) + 1 - len(start), base))
+        del starts
+        return Postings(
+            list(map(memoryview, self.buckets)),
+            array("I", start.astype(np.uint32).tobytes()),
+            self.shift,
+        )
+
+    def idf(self, postings: Postings, n: int) -> array:
+        """`_Builder.idf`, each distinct postings length's idf computed once by `math.log`
+        and the terms' gathered by numpy (the same floats)."""
+        lengths = np.diff(np.frombuffer(postings.start, dtype=np.uint32).astype(np.int64))
+        distinct, which = np.unique(lengths, return_inverse=True)
+        by_length = np.array([math.log((n + 1) / (k + 0.5)) + 0.1 for k in distinct.tolist()])
+        return array("d", by_length[which].tobytes())
+
+    def exact_keys(self) -> array:
+        keys = np.frombuffer(self.exact_hashes, dtype=np.uint64) << _U32
+        keys |= np.frombuffer(self.exact_cards, dtype=np.uint32)
+        del self.exact_hashes, self.exact_cards
+        keys.sort()
+        return array("Q", keys.tobytes())
+
+    def phrase_weights(self, idf: array, block: int = 65_536) -> array:
+        """Each phrase's weight: the sum of its words' idf, added left to right one word
+        position at a time across a block of phrases, so each sum is the same float as
+        `sum`'s; a block at a time, so that the temporary arrays stay small."""
+        starts = np.frombuffer(self.phrase_start, dtype=np.uint32)
+        words = np.frombuffer(self.phrase_words, dtype=np.uint32)
+        weights = np.frombuffer(idf, dtype=np.float64)
+        out = array("d")
+        for at in range(0, len(starts) - 1, block):
+            first = starts[at : at + block + 1].astype(np.int64)
+            size, first = np.diff(first), first[:-1]
+            total = np.zeros(len(first), dtype=np.float64)
+            longer = np.arange(len(first))
+            for k in range(int(size.max()) if len(size) else 0):
+                longer = longer[size[longer] > k]
+                total[longer] += weights[words[first[longer] + k]]
+            out.frombytes(total.tobytes())
+        return out
