@@ -68,6 +68,7 @@ _C = f" {CARD_SEP} "
 _TITLE, _ALIASES, _TOPICS = attrgetter("title"), attrgetter("aliases"), attrgetter("topics")
 _QUESTIONS, _ORGS = attrgetter("questions"), attrgetter("orgs")
 _SUMMARY, _DATES = attrgetter("summary"), attrgetter("dates")
+_EVENT, _DATE, _YEAR_TEXT = attrgetter("event"), attrgetter("date"), itemgetter(slice(0, 4))
 _FIRST, _SECOND, _LAST = itemgetter(0), itemgetter(1), itemgetter(-1)
 _EVENTS, _YEARS = itemgetter(slice(0, None, 2)), itemgetter(slice(1, None, 2))
 # A card's text is six groups, in the order the card says things (which decides the order of
@@ -226,11 +227,19 @@ def _concepts(corpus: Corpus) -> tuple[dict[str, tuple[str, ...]], dict[str, lis
     return {k: tuple(sorted(v)) for k, v in by_stem.items()}, dict(phrases)
 
 
-def _dated(dates: tuple[DateEvent, ...]) -> str:
-    """A card's dated events as fields: each event's text, then its year."""
-    if len(dates) == 1:
-        return dates[0].event + _F + str(dates[0].year)
-    return _F.join([part for e in dates for part in (e.event, str(e.year))])
+def _dated(dates_of: list[tuple[DateEvent, ...]]) -> Iterator[str]:
+    """Each card's dated events as fields: each event's text, then its year (`str(e.year)`).
+    For a chunk of cards at a time, by C-level `map`s: one Python call per card cost 0.15 s
+    at 100,000 cards."""
+    events = list(chain.from_iterable(dates_of))
+    years = map(str, _years(events))
+    pairs = iter(list(map(_F.join, zip(map(_EVENT, events), years, strict=True))))
+    return map(_F.join, map(islice, repeat(pairs), map(len, dates_of)))
+
+
+def _years(events: list[DateEvent]) -> Iterator[int]:
+    """Each event's `year`, without a Python call per event."""
+    return map(int, map(_YEAR_TEXT, map(_DATE, events)))
 
 
 def _org_words(orgs: tuple[str, ...]) -> list[str]:
@@ -341,10 +350,10 @@ class _Builder:
         self.org_masks: list[int] = []
         self.name_kinds = _NameKinds()
 
-    def text(self, chunk: Sequence[Card]) -> tuple[str, list[tuple[str, int, int]]] | None:
+    def text(self, chunk: Sequence[Card]) -> tuple[str, list[tuple[str, int, int]]]:
         """The chunk's text: its cards joined by CARD_SEP, each card's six groups by
         GROUP_SEP, their fields by FIELD_SEP; and each card's orgs (their text, mask, field
-        separators). None when some card's own text holds a separator character."""
+        separators)."""
         for orgs in set(map(_ORGS, chunk)) - self.orgs_of.keys():
             mask = 0
             for org in orgs:
@@ -361,25 +370,25 @@ class _Builder:
                     map(_F.join, map(_QUESTIONS, chunk)),
                     map(_FIRST, orgs_of),
                     map(_SUMMARY, chunk),
-                    map(_dated, map(_DATES, chunk)),
+                    _dated(list(map(_DATES, chunk))),
                     strict=True,
                 ),
             )
         )
-        if (
-            text.count(CARD_SEP) != len(chunk) - 1
-            or text.count(GROUP_SEP) != 5 * len(chunk)
-            or text.count(FIELD_SEP) != _field_seps(chunk, orgs_of)
-        ):
-            return None
         return text, orgs_of
 
+    @staticmethod
+    def separators(chunk: Sequence[Card], orgs_of: list[tuple[str, int, int]]) -> list[int]:
+        """How many FIELD_SEPs, GROUP_SEPs and CARD_SEPs the chunk's text holds when no
+        card's own text has one."""
+        return [_field_seps(chunk, orgs_of), 5 * len(chunk), len(chunk) - 1]
+
     def add(self, start: int, chunk: Sequence[Card]) -> None:
-        made = self.text(chunk)
-        if made is None:  # some card's own text holds a separator character
+        text, orgs_of = self.text(chunk)
+        if list(map(text.count, SEPARATORS)) != self.separators(chunk, orgs_of):
+            # some card's own text holds a separator character
             self.add(start, [_without_separators(c) if _has_separators(c) else c for c in chunk])
             return
-        text, orgs_of = made
         self.org_masks.extend(map(_SECOND, orgs_of))
         folded, toks = fold_fields(text)
         names, topics, questions, org_text, summaries, dated = zip(
