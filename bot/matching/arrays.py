@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import defaultdict
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from operator import itemgetter
 
 import numpy as np
@@ -67,15 +68,15 @@ _U32 = np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
-def _fold(text: str) -> tuple[str, str, list[int]]:
-    """`fold_fields(text)` and how many of each separator (FIELD_SEP, GROUP_SEP, CARD_SEP)
-    the text holds. ASCII text is checked for a letter next to a digit, and its separators
-    counted, by numpy over its bytes: `fold_fields`'s byte search and three `str.count`s
-    took ~7 ms a chunk. The folded and the token text are the same object when no letter
-    stands next to a digit."""
+def _fold(text: str) -> tuple[str, str, list[int], np.ndarray | None]:
+    """`fold_fields(text)`, how many of each separator (FIELD_SEP, GROUP_SEP, CARD_SEP) the
+    text holds, and the folded text's bytes as an array when it is ASCII with no letter next
+    to a digit (then the folded and the token text are one: `_Words.terms` can read it).
+    The check and the counts are numpy operations over the bytes: `fold_fields`'s byte
+    search and three `str.count`s took ~7 ms a chunk."""
     if not text.isascii():
         folded, toks = fold_fields(text)
-        return folded, toks, list(map(toks.count, SEPARATORS))
+        return folded, toks, list(map(toks.count, SEPARATORS)), None
     raw = text.encode("ascii").translate(_ASCII_FOLD)
     codes = np.frombuffer(raw, dtype=np.uint8)
     separators = np.bincount(codes[codes < 3], minlength=3).tolist()
@@ -83,9 +84,171 @@ def _fold(text: str) -> tuple[str, str, list[int]]:
     letter = (codes - 97) < 26
     if np.any(digit[1:] & letter[:-1]) or np.any(letter[1:] & digit[:-1]):
         folded, toks = fold_fields(text)
-        return folded, toks, separators
+        return folded, toks, separators, None
     folded = raw.decode("ascii")
-    return folded, folded, separators
+    return folded, folded, separators, codes
+
+
+# A token of folded ASCII text is letters, digits or one separator. Its key: two tag bits
+# (1 letters, 2 digits, 3 a separator) over its characters packed first lowest, a letter in
+# 5 bits (a-z: 1-26, up to 12 letters), a digit in 4 (0-9: 1-10, up to 15 digits), and a
+# separator's number (1-3). Any longer token's key is its number among the long tokens
+# (tag 0), which a dict gives.
+_LETTER, _DIGIT, _MARK = (np.uint64(tag << 62) for tag in (1, 2, 3))
+_LETTERS, _DIGITS = 12, 15
+_VALUE = np.zeros(256, dtype=np.uint8)
+_KIND = np.zeros(256, dtype=np.uint8)  # 1 letter, 2 digit, 3 separator, 0 neither
+for _n, _c in enumerate(SEPARATORS, 1):
+    _VALUE[ord(_c)], _KIND[ord(_c)] = _n, 3
+_VALUE[ord("a") : ord("z") + 1], _KIND[ord("a") : ord("z") + 1] = np.arange(1, 27), 1
+_VALUE[ord("0") : ord("9") + 1], _KIND[ord("0") : ord("9") + 1] = np.arange(1, 11), 2
+_BYTES = np.array([(1 << 8 * n) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def _packed(eight: np.ndarray, bits: int) -> np.ndarray:
+    """Eight values of `bits` (4 or 5) bits, a byte each, first lowest, packed into 8 *
+    `bits` bits: pairs of bytes, pairs of pairs, then the two halves, each step moving the
+    upper part down over the gap the last one left."""
+    u = np.uint64
+    low = (1 << bits) - 1
+    x = eight & u(low * 0x0001000100010001) | eight >> u(8 - bits) & u(low << bits) * u(
+        0x0001000100010001
+    )
+    pair = (1 << 2 * bits) - 1
+    x = x & u(pair * 0x0000000100000001) | x >> u(16 - 2 * bits) & u(pair << 2 * bits) * u(
+        0x0000000100000001
+    )
+    half = (1 << 4 * bits) - 1
+    return x & u(half) | x >> u(32 - 4 * bits) & u(half << 4 * bits)
+
+
+_EMPTY = np.uint64((1 << 64) - 1)  # no key: all tag bits set, and no separator is 2 ** 62 - 1
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2 ** 64 / golden ratio: Fibonacci hashing
+
+
+class _Words:
+    """The corpus's words as keys (see `_LETTER`), with their term ids, in an open-addressing
+    hash table of arrays (linear probing, at most half full): a chunk's words are looked up
+    all at once, a few gathers for all of them, with no Python hash or dict look-up per word
+    (~150 ns a word: 1.2 s of 6.7 million at 100,000 cards). `searchsorted` in a sorted
+    table was 3x slower than this: 17 steps a word, most of them cache misses."""
+
+    def __init__(self, ids: dict[str, int]) -> None:
+        self.ids = ids
+        self.long: defaultdict[str, int] = defaultdict(count().__next__)
+        self.bits = 12
+        self.keys = np.full(1 << self.bits, _EMPTY, dtype=np.uint64)
+        self.term_of = np.zeros(1 << self.bits, dtype=np.int32)
+        self.size = 0
+        skipped = np.array([self.key(w) for w in _SKIPPED], dtype=np.uint64)
+        self._insert(skipped, np.array([ids[w] for w in _SKIPPED], dtype=np.int32))
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return (keys * _GOLDEN >> np.uint64(64 - self.bits)).astype(np.intp)
+
+    def _insert(self, keys: np.ndarray, terms: np.ndarray) -> None:
+        """Keys not in the table, distinct, with their terms; the table doubled first
+        (every key placed again) if it would be more than half full."""
+        if 2 * (self.size + len(keys)) > len(self.keys):
+            held = self.keys != _EMPTY
+            keys = np.concatenate((self.keys[held], keys))
+            terms = np.concatenate((self.term_of[held], terms))
+            while 2 * len(keys) > 1 << self.bits:
+                self.bits += 1
+            self.keys = np.full(1 << self.bits, _EMPTY, dtype=np.uint64)
+            self.term_of = np.zeros(1 << self.bits, dtype=np.int32)
+            self.size = 0
+        last = len(self.keys) - 1
+        slot = self._slots(keys)
+        waiting = np.arange(len(keys))
+        while len(waiting):
+            free = waiting[self.keys[slot[waiting]] == _EMPTY]
+            _, first = np.unique(slot[free], return_index=True)  # one key per free slot
+            placed = free[first]
+            self.keys[slot[placed]] = keys[placed]
+            self.term_of[slot[placed]] = terms[placed]
+            left = np.ones(len(keys), dtype=bool)
+            left[placed] = False
+            waiting = waiting[left[waiting]]
+            slot[waiting] = slot[waiting] + 1 & last
+        self.size += len(keys)
+
+    def key(self, word: str) -> int:
+        """`terms`'s key for one word, computed in Python."""
+        if len(word) == 1 and word in SEPARATORS:
+            return int(_MARK) | SEPARATORS.index(word) + 1
+        if word.isascii() and word.isalpha() and word.islower() and len(word) <= _LETTERS:
+            return int(_LETTER) | sum(ord(c) - 96 << 5 * n for n, c in enumerate(word))
+        if word.isascii() and word.isdigit() and len(word) <= _DIGITS:
+            return int(_DIGIT) | sum(ord(c) - 47 << 4 * n for n, c in enumerate(word))
+        return self.long[word]
+
+    def terms(self, folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each token of the folded text (`codes`: its bytes) as its term id (new words
+        given theirs, in the order first said), with where it begins and ends: `split`
+        and a dict look-up per token, on arrays."""
+        keys, begins, ends = self.keys_of(folded, codes)
+        return self._look_up(keys, folded, begins, ends), begins, ends
+
+    def keys_of(self, folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each token's key (`key` of its text), where it begins and where it ends. A
+        token's first 16 bytes are read as two 8-byte words, through a view of the bytes'
+        values as overlapping 8-byte words."""
+        value = np.zeros(len(codes) + 24, dtype=np.uint8)
+        value[: len(codes)] = _VALUE[codes]
+        said = value != 0
+        begins = np.flatnonzero(said[1:] & ~said[:-1]) + 1
+        if said[0]:
+            begins = np.concatenate(([0], begins))
+        ends = np.flatnonzero(said[:-1] & ~said[1:]) + 1
+        del said
+        size = ends - begins
+        kind = _KIND[codes[begins]]
+        words = np.ndarray((len(value) - 7,), dtype="<u8", buffer=value, strides=(1,))
+        first = words[begins] & _BYTES[np.minimum(size, 8)]
+        then = words[begins + 8] & _BYTES[np.clip(size - 8, 0, 8)]
+        del words
+        keys = np.where(
+            kind == 1,
+            _LETTER | _packed(first, 5) | _packed(then, 5) << np.uint64(40),
+            _DIGIT | _packed(first, 4) | _packed(then, 4) << np.uint64(32),
+        )
+        np.copyto(keys, _MARK | first, where=kind == 3)
+        long = np.flatnonzero(np.where(kind == 1, size > _LETTERS, size > _DIGITS) & (kind != 3))
+        if len(long):
+            texts = map(folded.__getitem__, map(slice, begins[long].tolist(), ends[long].tolist()))
+            keys[long] = np.fromiter(map(self.long.__getitem__, texts), np.uint64, len(long))
+        return keys, begins, ends
+
+    def _look_up(
+        self, keys: np.ndarray, folded: str, begins: np.ndarray, ends: np.ndarray
+    ) -> np.ndarray:
+        """Each key's term; a key not in the table is a new word, given its id in the order
+        the chunk first says it (its text sliced from the folded text)."""
+        last = len(self.keys) - 1
+        slot = self._slots(keys)
+        seen = self.keys[slot]
+        waiting = np.flatnonzero(seen != keys)
+        new = []
+        while len(waiting):
+            empty = seen[waiting] == _EMPTY
+            new.append(waiting[empty])
+            waiting = waiting[~empty]
+            slot[waiting] = slot[waiting] + 1 & last
+            seen[waiting] = self.keys[slot[waiting]]
+            waiting = waiting[seen[waiting] != keys[waiting]]
+        terms = self.term_of[slot]
+        new_at = np.sort(np.concatenate(new)) if new else np.zeros(0, dtype=np.intp)
+        if len(new_at):
+            fresh, first = np.unique(keys[new_at], return_index=True)
+            order = np.argsort(first)  # new words in the order the chunk first says them
+            said = new_at[first[order]]
+            texts = map(folded.__getitem__, map(slice, begins[said].tolist(), ends[said].tolist()))
+            fresh_terms = np.empty(len(fresh), dtype=np.int32)
+            fresh_terms[order] = np.fromiter(map(self.ids.__getitem__, texts), np.int32, len(said))
+            self._insert(fresh, fresh_terms)
+            terms[new_at] = fresh_terms[np.searchsorted(fresh, keys[new_at])]
+        return terms
 
 
 class ArrayBuilder(_Builder):
@@ -98,10 +261,15 @@ class ArrayBuilder(_Builder):
     term (see `_keep`); `postings` sorts each bucket in place.
     """
 
+    # cards a chunk: its arrays of ~70,000 tokens stay small in memory (and in the
+    # processor's caches); fewer took longer
+    CHUNK = 1024
+
     def __init__(self, corpus: Corpus, small: int):
         super().__init__(corpus, small)
         for n, skipped in enumerate(_SKIPPED, 1):
             self.ids[skipped] = -n
+        self.words = _Words(self.ids)
         # postings are `card << 3 | code`: `card_bits` bits; the rest of 32 bits say the
         # term among the 2 ** `shift` terms of its bucket
         self.card_bits = max(len(corpus.cards) - 1, 1).bit_length() + 3
@@ -113,7 +281,7 @@ class ArrayBuilder(_Builder):
 
     def add(self, start: int, chunk: Sequence[Card]) -> None:
         text, orgs_of = self.text(chunk)
-        folded, toks, separators = _fold(text)
+        folded, toks, separators, codes = _fold(text)
         del text
         if separators != self.separators(chunk, orgs_of):
             # some card's own text holds a separator character
@@ -121,8 +289,14 @@ class ArrayBuilder(_Builder):
             return
         self.org_masks.extend(map(_SECOND, orgs_of))
         cards = range(start, start + len(chunk))
-        words = toks.split()
-        term = np.fromiter(map(self.ids.__getitem__, words), dtype=np.int32, count=len(words))
+        read = codes is not None
+        if read:
+            term, begins, ends = self.words.terms(folded, codes)
+            del codes
+        else:  # not ASCII, or letters next to digits: words by `split` and a dict
+            words = toks.split()
+            term = np.fromiter(map(self.ids.__getitem__, words), np.int32, count=len(words))
+            del words
         # where each token stands: card (in the chunk), group (0-5), field (in its group),
         # and a running field number that changes at every separator
         is_card = term == _CARD
@@ -133,11 +307,12 @@ class ArrayBuilder(_Builder):
         field = fields - np.maximum.accumulate(np.where(group_end, fields, 0))
         is_separator = (term < 0) & (term >= _CARD)
         field_no = np.cumsum(is_separator, dtype=np.int32)
-        if toks is folded:  # names' exact keys from the words just split
-            self._add_names_of(cards, words, card, group, group_end, is_separator)
-        else:  # letters next to digits were split apart: names are folded apart
+        if read:
+            self._add_names_of(cards, folded, begins, ends, card, group, group_end, is_separator)
+            del begins, ends
+        else:
             self.add_names(cards, folded)
-        del words, is_card, group_end, fields, is_separator, folded
+        del is_card, group_end, fields, is_separator, folded
         code = _GROUP_CODE[group]
         code[(group == 5) & (field & 1 == 1)] = _YEAR_CODE
         kept = term >= 0
@@ -158,21 +333,31 @@ class ArrayBuilder(_Builder):
     def _add_names_of(
         self,
         cards: range,
-        words: list[str],
+        folded: str,
+        begins: np.ndarray,
+        ends: np.ndarray,
         card: np.ndarray,
         group: np.ndarray,
         group_end: np.ndarray,
         is_separator: np.ndarray,
     ) -> None:
-        """`add_names` from the chunk's words, when they are its folded words: a name is the
-        words after a separator up to a FIELD_SEP in group 0 or the GROUP_SEP that closes
-        it, joined by single spaces."""
-        ends = np.flatnonzero(is_separator & (group - group_end == 0))
-        last = np.maximum.accumulate(np.where(is_separator, np.arange(len(words)), -1))
-        begins = np.where(ends > 0, last[ends - 1] + 1, 0)
-        names = map(" ".join, map(words.__getitem__, map(slice, begins.tolist(), ends.tolist())))
+        """`add_names` from where the chunk's tokens begin and end in its folded text: a name
+        is the tokens after a separator up to a FIELD_SEP in group 0 or the GROUP_SEP that
+        closes it, sliced from the text; joined by single spaces again only when some are
+        apart by more than one (punctuation folded to spaces)."""
+        last = np.flatnonzero(is_separator & (group - group_end == 0))  # the token after a name
+        first = np.maximum.accumulate(np.where(is_separator, np.arange(len(begins)), -1))
+        first = np.where(last > 0, first[last - 1] + 1, 0)
+        said = last > first
+        start = np.where(said, begins[np.minimum(first, len(begins) - 1)], 0)
+        end = np.where(said, ends[last - 1], 0)
+        letters = np.concatenate(([0], np.cumsum(ends - begins)))
+        spaced = end - start != letters[last] - letters[first] + (last - first - 1) * said
+        names = list(map(folded.__getitem__, map(slice, start.tolist(), end.tolist())))
+        for n in np.flatnonzero(spaced).tolist():
+            names[n] = " ".join(names[n].split())
         self.exact_hashes.extend(map(_LOW.__and__, map(hash, names)))
-        self.exact_cards.frombytes((card[ends] + cards.start).astype(np.uint32).tobytes())
+        self.exact_cards.frombytes((card[last] + cards.start).astype(np.uint32).tobytes())
 
     def _keep(self, keys: np.ndarray) -> None:
         """A chunk's sorted keys, the first of each (term, card) only (it has the card's best
@@ -256,7 +441,7 @@ class ArrayBuilder(_Builder):
         kind = _PHRASE_KIND[group[in_phrase][first]]
         kind[(kind == ALIAS) & (field[in_phrase][first] == 0)] = TITLE
         self.phrase_words.frombytes(words.astype(np.uint32).tobytes())
-        ends = np.append(first[1:], len(words)).astype(np.int64) + self.words_said
+        ends = np.append(first[1:], len(words))[: len(first)].astype(np.int64) + self.words_said
         self.words_said += len(words)
         self.phrase_start.frombytes(ends.astype(np.uint32).tobytes())
         base = len(self.phrase_kind)
@@ -284,6 +469,7 @@ class ArrayBuilder(_Builder):
     def finish(self) -> Index:
         for skipped in _SKIPPED:
             del self.ids[skipped]
+        del self.words  # the look-up table: 3 MB at 100,000 cards, not needed any more
         return super().finish()
 
     def postings(self) -> Postings:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import accumulate, chain, compress, count, filterfalse, islice, repeat
 from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 from bot.cards import Card, Corpus, DateEvent
 from bot.matching.text import (
@@ -59,7 +60,11 @@ PASSING_CODES = frozenset(c for c, w in enumerate(CODE_WEIGHT) if w in PASSING)
 TITLE, ALIAS, TOPIC, QUESTION = range(4)
 ORG_EXTRA_WORDS = {"un": ("united", "nations"), "nato": ("alliance",), "osce": ()}
 _LOW = 0xFFFFFFFF
+_K = TypeVar("_K")
 FULL_SCAN_VOCAB = 20_000  # up to this many distinct words, typos are looked up in all of them
+CHUNK = 2048  # cards folded and split together: large enough to amortise, small in memory
+SMALL_CORPUS = 2_000  # up to this many cards, each card's phrases are also kept by term
+ARRAYS_FROM = 5_000  # from this many cards, the index is built with numpy (bot.matching.arrays)
 
 _SKIP = FILLER | set(SEPARATORS)  # tokens that are never a card's terms
 _F = f" {FIELD_SEP} "
@@ -97,10 +102,15 @@ class Postings:
         return len(self.start) - 1
 
     def __getitem__(self, term: int) -> memoryview:
+        part, begin, end = self.span(term)
+        return part[begin:end]
+
+    def span(self, term: int) -> tuple[memoryview, int, int]:
+        """The part that holds a term's postings, and where in it they begin and end."""
         start = self.start
-        part = term >> self.shift
-        base = self.base[part]
-        return self.parts[part][start[term] - base : start[term + 1] - base]
+        at = term >> self.shift
+        base = self.base[at]
+        return self.parts[at], start[term] - base, start[term + 1] - base
 
     def __iter__(self) -> Iterator[memoryview]:
         return map(self.__getitem__, range(len(self)))
@@ -141,14 +151,14 @@ class Index:
     concept_of_stem: dict[str, tuple[str, ...]]  # stem of a one-word member -> concept terms
     concept_phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first token -> phrases
     org_bits: dict[str, int]
-    org_masks: list[int]  # per card: its orgs as bits of org_bits
+    org_masks: Sequence[int]  # per card: its orgs as bits of org_bits
     unknown_idf: float = field(default=1.0)
 
     def code(self, card: int, term: int, missing: int = -1) -> int:
         """The field code of a term on a card, `missing` when the card does not have it."""
-        postings = self.postings[term]
-        at = bisect_left(postings, card << 3)
-        if at < len(postings) and postings[at] >> 3 == card:
+        postings, begin, end = self.postings.span(term)
+        at = bisect_left(postings, card << 3, begin, end)
+        if at < end and postings[at] >> 3 == card:
             return postings[at] & 7
         return missing
 
@@ -323,6 +333,8 @@ class _Builder:
     `dict.fromkeys`/`dict.update` lowest weight first (the highest field wins without a
     Python loop per word), and postings are appended through `map`.
     """
+
+    CHUNK = CHUNK
 
     def __init__(self, corpus: Corpus, small: int):
         self.corpus = corpus
@@ -670,8 +682,8 @@ class _Builder:
             vocab=tuple(sorted(words)),
             by_year=dict(self.by_year),
             stems=stems,
-            blocks={k: tuple(v) for k, v in blocks.items()},
-            by_length={k: tuple(v) for k, v in of_length.items()},
+            blocks=_tuples(blocks),
+            by_length=_tuples(of_length),
             concept_of_stem={
                 k: tuple(c for c in v if c in ids)
                 for k, v in self.by_stem.items()
@@ -679,7 +691,7 @@ class _Builder:
             },
             concept_phrases={k: tuple(v) for k, v in self.concept_phrases.items()},
             org_bits=self.org_bits,
-            org_masks=self.org_masks,
+            org_masks=_compact(self.org_masks),
             unknown_idf=sum(map(idf.__getitem__, said_order)) / len(idf) if idf else 1.0,
         )
 
@@ -700,18 +712,32 @@ def _stems(words: list[str], block: int = 16_384) -> dict[str, tuple[str, ...]]:
         for w, st in zip(part, stem_all(part), strict=True):
             if st in joined:
                 stems[st].append(w)
-    return {k: tuple(v) for k, v in stems.items()}
+    return _tuples(stems)
 
 
-CHUNK = 2048  # cards folded and split together: large enough to amortise, small in memory
-SMALL_CORPUS = 2_000  # up to this many cards, each card's phrases are also kept by term
-ARRAYS_FROM = 5_000  # from this many cards, the index is built with numpy (bot.matching.arrays)
+def _compact(values: list[int]) -> Sequence[int]:
+    """Small non-negative ints as an array of bytes (100,000 cards' org masks: 0.1 MB, not
+    0.8), or as they are."""
+    return array("B", values) if all(0 <= v < 256 for v in values) else values
+
+
+def _tuples(lists: dict[_K, list[str]]) -> dict[_K, tuple[str, ...]]:
+    """The dict's lists as tuples, each list dropped as soon as its tuple is made (a large
+    vocabulary's lists and tuples together were a few MB more of peak memory)."""
+    out: dict[_K, tuple[str, ...]] = {}
+    for key in list(lists):
+        out[key] = tuple(lists.pop(key))
+    return out
 
 
 def build_index(
-    corpus: Corpus, chunk: int = CHUNK, small: int = SMALL_CORPUS, arrays: int = ARRAYS_FROM
+    corpus: Corpus,
+    chunk: int | None = None,
+    small: int = SMALL_CORPUS,
+    arrays: int = ARRAYS_FROM,
 ) -> Index:
-    """The corpus's index. The cyclic garbage collector is paused meanwhile: indexing makes
+    """The corpus's index, built `chunk` cards at a time (by default the builder's own
+    `CHUNK`). The cyclic garbage collector is paused meanwhile: indexing makes
     millions of short-lived lists and dicts, none of them cyclic, and each collection would
     walk every card of the corpus again (a third of the time at 100,000 cards).
 
@@ -728,8 +754,9 @@ def build_index(
             builder: _Builder = ArrayBuilder(corpus, small)
         else:
             builder = _Builder(corpus, small)
-        for start in range(0, len(cards), chunk):
-            builder.add(start, cards[start : start + chunk])
+        size = chunk or builder.CHUNK
+        for start in range(0, len(cards), size):
+            builder.add(start, cards[start : start + size])
         return builder.finish()
     finally:
         if collecting:
