@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from bot.cards import Card, Corpus, DateEvent, Source
 from bot.cards.model import Thesaurus
 from bot.matching import Matcher
+from bot.matching.build import build_index
 from bot.matching.index import (
     CODE_WEIGHT,
     FIELD_WEIGHT,
     FULL_SCAN_VOCAB,
     ORG_EXTRA_WORDS,
     Index,
-    build_index,
     exact_keys,
 )
 from bot.matching.text import (

@@ -12,7 +12,6 @@ C-level calls over the whole card (`fold_fields`), and its words reach their pos
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
 from bisect import bisect_left, bisect_right
@@ -728,36 +727,3 @@ def _tuples(lists: dict[_K, list[str]]) -> dict[_K, tuple[str, ...]]:
     for key in list(lists):
         out[key] = tuple(lists.pop(key))
     return out
-
-
-def build_index(
-    corpus: Corpus,
-    chunk: int | None = None,
-    small: int = SMALL_CORPUS,
-    arrays: int = ARRAYS_FROM,
-) -> Index:
-    """The corpus's index, built `chunk` cards at a time (by default the builder's own
-    `CHUNK`). The cyclic garbage collector is paused meanwhile: indexing makes
-    millions of short-lived lists and dicts, none of them cyclic, and each collection would
-    walk every card of the corpus again (a third of the time at 100,000 cards).
-
-    From `arrays` cards on, the same index is built on numpy arrays (bot.matching.arrays),
-    imported only then: numpy takes ~0.1 s to import, more than the real cards take to index.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        cards = corpus.cards
-        if len(cards) >= arrays:
-            from bot.matching.arrays import ArrayBuilder
-
-            builder: _Builder = ArrayBuilder(corpus, small)
-        else:
-            builder = _Builder(corpus, small)
-        size = chunk or builder.CHUNK
-        for start in range(0, len(cards), size):
-            builder.add(start, cards[start : start + size])
-        return builder.finish()
-    finally:
-        if collecting:
-            gc.enable()
