@@ -1,14 +1,17 @@
 """Building a large corpus's index with numpy: the same index, made a chunk at a time in arrays.
 
 The pure-Python builder (bot.matching.index) spends ~0.1-0.3 µs of interpreter time per word
-said and per posting: at 100,000 cards, 6.7 M words and 4.4 M postings, ten seconds or more.
-Here a chunk's text is split once and its words become token ids through one dict look-up
-each (`map`, at C speed); everything after that is an operation on whole arrays: where each
-token stands (card, group, field) from running counts of the separator tokens, the field code
-of each (card, term) from one sort of 64-bit keys, the phrases from the same arrays, and
-every term's postings from one final sort. The result is identical, to the bit and in every
-order, to what `_Builder` makes (tests/test_index.py compares the two); only corpora from
-`ARRAYS_FROM` cards come here, so answering a query from the real cards never imports numpy.
+said and per posting: at 100,000 cards, 6.7 M words and 5.2 M postings, ten seconds. Here a
+chunk's folded text is read as bytes: its words become 64-bit keys and are looked up in a
+hash table of arrays (`_Words`), with no Python object, hash or dict look-up per word (text
+that is not ASCII, or has a letter next to a digit, is split and looked up in `ids` instead).
+Everything after that is an operation on whole arrays: where each token stands (card, group,
+field) from running counts of the separator tokens, the field code of each (card, term) from
+one sort of 64-bit keys, the phrases from the same arrays, and every term's postings from one
+sort per bucket of terms at the end. The result is identical, to the bit and in every order,
+to what `_Builder` makes (tests/test_index.py compares the two); only corpora from
+`ARRAYS_FROM` cards come here (bot.matching.build), so answering from the real cards never
+imports numpy.
 """
 
 from __future__ import annotations
@@ -96,30 +99,40 @@ def _fold(text: str) -> tuple[str, str, list[int], np.ndarray | None]:
 # (tag 0), which a dict gives.
 _LETTER, _DIGIT, _MARK = (np.uint64(tag << 62) for tag in (1, 2, 3))
 _LETTERS, _DIGITS = 12, 15
-_VALUE = np.zeros(256, dtype=np.uint8)
-_KIND = np.zeros(256, dtype=np.uint8)  # 1 letter, 2 digit, 3 separator, 0 neither
-for _n, _c in enumerate(SEPARATORS, 1):
-    _VALUE[ord(_c)], _KIND[ord(_c)] = _n, 3
-_VALUE[ord("a") : ord("z") + 1], _KIND[ord("a") : ord("z") + 1] = np.arange(1, 27), 1
-_VALUE[ord("0") : ord("9") + 1], _KIND[ord("0") : ord("9") + 1] = np.arange(1, 11), 2
+
+
+def _byte_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per byte of folded text: its value in a key (0 for a space), and its kind (1 letter,
+    2 digit, 3 separator, 0 a space)."""
+    value = np.zeros(256, dtype=np.uint8)
+    kind = np.zeros(256, dtype=np.uint8)
+    for n, mark in enumerate(SEPARATORS, 1):
+        value[ord(mark)], kind[ord(mark)] = n, 3
+    value[ord("a") : ord("z") + 1], kind[ord("a") : ord("z") + 1] = np.arange(1, 27), 1
+    value[ord("0") : ord("9") + 1], kind[ord("0") : ord("9") + 1] = np.arange(1, 11), 2
+    return value, kind
+
+
+_VALUE, _KIND = _byte_tables()
+# the low n bytes of an 8-byte word, n = 0..8
 _BYTES = np.array([(1 << 8 * n) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+for _table in (_GROUP_CODE, _PHRASE_KIND, _VALUE, _KIND, _BYTES):
+    _table.setflags(write=False)  # module constants: never written to
+del _table
 
 
 def _packed(eight: np.ndarray, bits: int) -> np.ndarray:
-    """Eight values of `bits` (4 or 5) bits, a byte each, first lowest, packed into 8 *
-    `bits` bits: pairs of bytes, pairs of pairs, then the two halves, each step moving the
-    upper part down over the gap the last one left."""
-    u = np.uint64
-    low = (1 << bits) - 1
-    x = eight & u(low * 0x0001000100010001) | eight >> u(8 - bits) & u(low << bits) * u(
-        0x0001000100010001
-    )
-    pair = (1 << 2 * bits) - 1
-    x = x & u(pair * 0x0000000100000001) | x >> u(16 - 2 * bits) & u(pair << 2 * bits) * u(
-        0x0000000100000001
-    )
-    half = (1 << 4 * bits) - 1
-    return x & u(half) | x >> u(32 - 4 * bits) & u(half << 4 * bits)
+    """Eight values of `bits` (4 or 5) bits, one a byte, the first lowest, packed into 8 *
+    `bits` bits: in each pair of bytes the upper value moves down next to the lower, then
+    the same for pairs of pairs, then for the two halves."""
+    x = eight
+    for span, lanes in ((8, 0x0001000100010001), (16, 0x0000000100000001), (32, 1)):
+        width = bits * span // 8  # bits of values in each half of a span, after the step
+        keep = (1 << width) - 1
+        lower = np.uint64(keep * lanes)
+        upper = np.uint64((keep << width) * lanes)
+        x = x & lower | x >> np.uint64(span - width) & upper
+    return x
 
 
 _EMPTY = np.uint64((1 << 64) - 1)  # no key: all tag bits set, and no separator is 2 ** 62 - 1
@@ -193,7 +206,9 @@ class _Words:
     def keys_of(self, folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each token's key (`key` of its text), where it begins and where it ends. A
         token's first 16 bytes are read as two 8-byte words, through a view of the bytes'
-        values as overlapping 8-byte words."""
+        values as overlapping 8-byte words. Tokens are the runs of bytes between spaces, as
+        `str.split` makes them: the chunk's separators always stand between spaces, and a
+        letter never touches a digit here (`_fold` checked)."""
         value = np.zeros(len(codes) + 24, dtype=np.uint8)
         value[: len(codes)] = _VALUE[codes]
         said = value != 0

@@ -344,7 +344,7 @@ class _Builder:
     Python loop per word), and postings are appended through `map`.
     """
 
-    CHUNK = CHUNK
+    CHUNK = CHUNK  # cards a chunk, when the caller gives none (ArrayBuilder has its own)
 
     def __init__(self, corpus: Corpus, small: int):
         self.corpus = corpus
