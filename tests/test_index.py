@@ -7,9 +7,11 @@ cards, on generated text, and on a corpus large enough for typo look-ups to use 
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import string
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,13 +19,13 @@ from hypothesis import strategies as st
 from bot.cards import Card, Corpus, DateEvent, Source
 from bot.cards.model import Thesaurus
 from bot.matching import Matcher
+from bot.matching.build import build_index
 from bot.matching.index import (
     CODE_WEIGHT,
     FIELD_WEIGHT,
     FULL_SCAN_VOCAB,
     ORG_EXTRA_WORDS,
     Index,
-    build_index,
     exact_keys,
 )
 from bot.matching.text import (
@@ -140,15 +142,28 @@ def generated_corpus(n: int = 300, seed: int = 5) -> Corpus:
 
 
 @pytest.fixture(
-    scope="module", params=["real", "generated", "generated in chunks of 7", "generated as large"]
+    scope="module",
+    params=[
+        "real",
+        "generated",
+        "generated in chunks of 7",
+        "generated as large",
+        "generated on arrays",
+        "generated on arrays in chunks of 7, as large",
+    ],
 )
 def built(request, corpus) -> tuple[Corpus, Index]:
     """A corpus and its index; built 7 cards at a time, words and concepts first said in
     one chunk must keep their ids and places in the next; "as large", without the per-card
-    dicts small corpora keep (exact names only as hashes, confirmed on the card)."""
+    dicts small corpora keep (exact names only as hashes, confirmed on the card); "on
+    arrays", by the numpy builder large corpora get (bot.matching.arrays)."""
     if request.param == "real":
         return corpus, build_index(corpus)
     generated = generated_corpus()
+    if "arrays" in request.param:
+        if "large" in request.param:
+            return generated, build_index(generated, chunk=7, small=0, arrays=0)
+        return generated, build_index(generated, arrays=0)
     if "7" in request.param:
         return generated, build_index(generated, chunk=7)
     if "large" in request.param:
@@ -304,3 +319,89 @@ def test_small_and_large_corpora_score_phrases_alike() -> None:
     for _ in range(300):
         query = " ".join(rng.choice(said) for _ in range(rng.randint(1, 5)))
         assert by_term.match(query) == scanning.match(query), query
+
+
+def odd_corpus(n: int = 300, seed: int = 3) -> Corpus:
+    """Cards that stress reading words from bytes: words of 1 to 25 letters (packed keys
+    hold 12), long numbers, filler, punctuation and runs of spaces in names, upper case,
+    empty fields, a card's own separator characters."""
+    rng = random.Random(seed)
+
+    def word() -> str:
+        size = rng.choice([1, 2, 3, 7, 8, 9, 11, 12, 13, 16, 25])
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(size))
+
+    extra = ["1999", "42", "123456789012345", "1234567890123456", "the", "information"]
+    extra += ["Arms-Control,", "  spaced  ", "a--b", "it's", "\x00x", "WPS"]
+
+    def text(k: int) -> str:
+        return " ".join(rng.choice([word(), word(), *extra]) for _ in range(rng.randint(0, k)))
+
+    cards = tuple(
+        _card(
+            i,
+            text(5),
+            text(20),
+            orgs=tuple(rng.sample(["osce", "un", "nato"], rng.randint(0, 3))),
+            topics=tuple(text(3) for _ in range(rng.randint(0, 3))),
+            aliases=tuple(text(3) for _ in range(rng.randint(0, 2))),
+            questions=tuple(text(6) for _ in range(rng.randint(0, 1))),
+            dates=tuple(
+                DateEvent(rng.choice(["1999", "2003-05", "2016-01-02"]), text(4))
+                for _ in range(rng.randint(0, 2))
+            ),
+        )
+        for i in range(n)
+    )
+    return Corpus(cards, {"s": Source("s", "S", "P", "https://example.org")})
+
+
+def _fields(index: Index) -> dict[str, object]:
+    out = {f.name: getattr(index, f.name) for f in dataclasses.fields(index)}
+    out["postings"] = [bytes(p) for p in index.postings]
+    out["ids"] = list(index.ids.items())
+    out["by_year"] = {year: list(cards) for year, cards in index.by_year.items()}
+    return out
+
+
+@pytest.mark.parametrize("kind", ["real", "generated", "odd"])
+@pytest.mark.parametrize(
+    "how", [{}, {"small": 0}, {"chunk": 7}, {"chunk": 1, "small": 0}], ids=repr
+)
+def test_the_array_builder_makes_the_same_index(corpus, kind: str, how: dict) -> None:
+    """Large corpora are indexed on numpy arrays; the index must be the pure-Python
+    builder's to the bit and in every order (ids, postings, phrases, idf, exact keys...)."""
+    cards = {"real": lambda: corpus, "generated": generated_corpus, "odd": odd_corpus}[kind]()
+    by_python = _fields(build_index(cards, arrays=len(cards.cards) + 1, **how))
+    on_arrays = _fields(build_index(cards, arrays=0, **how))
+    for name, value in by_python.items():
+        assert on_arrays[name] == value, name
+        assert type(on_arrays[name]) is type(value), name
+
+
+tokens_of_bytes = st.lists(
+    st.one_of(
+        st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=20),
+        st.text(alphabet=string.digits, min_size=1, max_size=20),
+        st.sampled_from(list(SEPARATORS)),
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tokens_of_bytes)
+def test_words_read_from_bytes_have_their_own_keys(words: list[str]) -> None:
+    """A word's key read from the folded bytes is the key computed from its text, and two
+    different words never share one."""
+    from bot.matching.arrays import _SKIPPED, _Words
+
+    keys = _Words(dict(zip(_SKIPPED, range(-1, -len(_SKIPPED) - 1, -1), strict=True)))
+    text = " " + " ".join(words)
+    read, begins, ends = keys.keys_of(text, np.frombuffer(text.encode("ascii"), np.uint8))
+    assert [text[b:e] for b, e in zip(begins.tolist(), ends.tolist(), strict=True)] == words
+    assert read.tolist() == [keys.key(w) for w in words]
+    by_key: dict[int, str] = {}
+    for word, key in zip(words, read.tolist(), strict=True):
+        assert by_key.setdefault(key, word) == word

@@ -7,13 +7,23 @@ that reached them is known to be well-formed and can never be changed by a reque
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import permutations
 from types import MappingProxyType
 from urllib.parse import quote
 
 ORGS = ("osce", "nato", "un")
 ORG_NAMES = {"osce": "OSCE", "nato": "NATO", "un": "United Nations"}
+# Every `orgs` a card can have, one tuple each, shared by all the cards that have it.
+_SHARED_ORGS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
+    {p: p for n in range(len(ORGS) + 1) for p in permutations(ORGS, n)}
+)
+
+
+def _interned(text: str) -> str:
+    return sys.intern(text) if type(text) is str else text
 
 
 def long_date(d: dt.date) -> str:
@@ -21,12 +31,16 @@ def long_date(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateEvent:
     """A dated event on a card, kept at the precision its source gives (year, month or day)."""
 
     date: str
     event: str
+
+    def __post_init__(self) -> None:
+        # a few hundred dates recur over a large corpus's events: one string each
+        object.__setattr__(self, "date", _interned(self.date))
 
     @property
     def year(self) -> int:
@@ -53,7 +67,7 @@ class DateEvent:
         return long_date(dt.date.fromisoformat(self.date))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A source document from the registry (facts/sources.yaml)."""
 
@@ -78,7 +92,7 @@ def text_fragment(phrase: str) -> str:
     return quote(phrase, safe="").replace("-", "%2D")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     """One fact or topic, written from one source, linking the exact passage it comes from."""
 
@@ -99,12 +113,18 @@ class Card:
     status: str = "published"  # "draft": validated by `check`, never served
     path: str = ""
 
+    def __post_init__(self) -> None:
+        # cards share a handful of org lists and sources: one object each, not one per card
+        if type(self.orgs) is tuple:
+            object.__setattr__(self, "orgs", _SHARED_ORGS.get(self.orgs, self.orgs))
+        object.__setattr__(self, "source", _interned(self.source))
+
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Thesaurus:
     """Groups of interchangeable words or phrases (facts/thesaurus.yaml), lower case as written.
 
@@ -115,7 +135,7 @@ class Thesaurus:
     groups: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """The published cards and their sources; the read-only world the bot answers from.
 

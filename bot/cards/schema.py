@@ -13,11 +13,12 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from bot.cards.yaml_lines import Lines, line_of
+
+if TYPE_CHECKING:  # jsonschema is imported when a schema is loaded (~8 MB, ~0.1 s)
+    from jsonschema import Draft202012Validator, ValidationError
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "facts" / "card.schema.json"
 
@@ -163,6 +164,8 @@ def _label(path: tuple) -> str:
 
 def load_schema(path: Path = SCHEMA_PATH) -> CardSchema:
     """The project's card schema (always this one: it is part of the code's contract)."""
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return CardSchema(schema=schema, validator=Draft202012Validator(schema))

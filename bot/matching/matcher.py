@@ -25,6 +25,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.cards import Card, Corpus
+from bot.matching.build import build_index
 from bot.matching.index import (
     ALIAS,
     CODE_WEIGHT,
@@ -33,7 +34,6 @@ from bot.matching.index import (
     PASSING_CODES,
     TOPIC,
     Index,
-    build_index,
 )
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
 

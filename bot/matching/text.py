@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import compress
+from operator import and_, not_
 
 import Stemmer
 
@@ -159,7 +161,11 @@ def stem(word: str) -> str:
 
 def stem_all(words: list[str]) -> list[str]:
     """`stem` of every word, in one call into the stemmer: indexing stems each distinct word
-    of a corpus once, and 100,000 Python-level calls would cost more than the stemming."""
-    todo = [w for w in words if len(w) >= 4 and not w.isdigit()]
-    stemmed = iter(_stemmer.stemWords(todo))
-    return [next(stemmed) if len(w) >= 4 and not w.isdigit() else w for w in words]
+    of a corpus once, and 100,000 Python-level calls would cost more than the stemming. The
+    words to stem are picked and put back by C-level `map`s, not a Python loop per word."""
+    stemmable = list(
+        map(and_, map((3).__lt__, map(len, words)), map(not_, map(str.isdigit, words)))
+    )
+    todo = list(compress(words, stemmable))
+    stemmed = dict(zip(todo, _stemmer.stemWords(todo), strict=True))
+    return list(map(stemmed.get, words, words))
