@@ -222,3 +222,17 @@ def test_post_today_logs_json_too(fake_slack: FakeSlack, tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert lines and all(json.loads(ln)["level"] for ln in lines), proc.stderr
+
+
+def test_start_up_objects_are_kept_out_of_the_collectors_reach() -> None:
+    import gc
+
+    from bot.slack.server import settle_heap
+
+    kept = [object() for _ in range(1000)]  # built at start-up and kept for the process
+    before = gc.get_freeze_count()
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() >= before + len(kept)
+    finally:
+        gc.unfreeze()
