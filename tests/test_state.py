@@ -289,3 +289,22 @@ async def test_recent_keys_are_replays_without_the_database_and_memory_stays_bou
     late = writer.claim_soon("k0")  # forgotten here: the database still knows it
     assert late is not None and await late is False
     await writer.close()
+
+
+async def test_an_unawaited_claim_that_fails_is_logged_once(store: Store, caplog) -> None:
+    import gc
+
+    from bot.state.writer import Writer
+
+    writer = Writer(store, gather=0)
+    with store.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE osce_seen_events RENAME TO gone"))
+    try:
+        assert writer.claim_soon("never-awaited") is not None
+        await writer.close()
+        gc.collect()
+    finally:
+        with store.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE gone RENAME TO osce_seen_events"))
+    assert "state write failed" in caplog.text
+    assert "never retrieved" not in caplog.text

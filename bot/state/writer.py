@@ -84,7 +84,11 @@ class Writer:
         if len(recent) > RECENT_MAX:  # forget the oldest half (dicts keep insertion order)
             for old in list(itertools.islice(recent, len(recent) - RECENT_MAX // 2)):
                 del recent[old]
-        return self._claim(key)
+        future = self._claim(key)
+        # a caller with nothing left to gate may never await it; a failure is already
+        # logged here once, not again as "exception never retrieved"
+        future.add_done_callback(_retrieved)
+        return future
 
     def _claim(self, key: str) -> asyncio.Future[bool]:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
@@ -176,3 +180,8 @@ class Writer:
             log.debug("query log write failed: %s", type(exc).__name__)
             return won, False
         return won, True
+
+
+def _retrieved(future: asyncio.Future[bool]) -> None:
+    if not future.cancelled():
+        future.exception()
