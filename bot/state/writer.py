@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 500
-# How long a batch stays open for more requests to join: a replies never waits for it (a
+MAX_BATCH = 500  # claims per statement: two bound values each, far inside SQLite's limit
+# How long a batch stays open for more requests to join: a reply never waits for it (a
 # slash command's answer goes out first), effects wait a few milliseconds, and under load
 # one commit serves every request of those milliseconds instead of a few.
 GATHER_SECONDS = 0.01
@@ -37,7 +37,7 @@ GATHER_SECONDS = 0.01
 # within them; a key is remembered in memory a little longer, up to this many keys (then the
 # database alone answers, after the reply).
 RECENT_SECONDS = 6 * 60
-RECENT_MAX = 200_000  # claims per statement: two bound values each, far inside SQLite's limit
+RECENT_MAX = 200_000
 
 
 @dataclass(frozen=True)
