@@ -308,3 +308,22 @@ async def test_an_unawaited_claim_that_fails_is_logged_once(store: Store, caplog
             conn.execute(text("ALTER TABLE gone RENAME TO osce_seen_events"))
     assert "state write failed" in caplog.text
     assert "never retrieved" not in caplog.text
+
+
+def _open(url: str) -> str:
+    try:
+        Store(url).close()
+        return "ok"
+    except Exception as exc:  # reported, so the assertion shows what went wrong
+        return repr(exc)
+
+
+@pytest.mark.slow
+def test_replicas_creating_one_sqlite_file_at_once_all_start(tmp_path) -> None:
+    """The first open switches the new file to WAL; processes doing it together used to fail
+    one in fifteen rounds with "database is locked" (SQLite refuses rather than deadlock)."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(12) as pool:
+        for n in range(6):
+            url = f"sqlite:///{tmp_path / f'new{n}.sqlite3'}"
+            assert pool.map(_open, [url] * 12) == ["ok"] * 12

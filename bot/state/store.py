@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -174,7 +175,7 @@ def _make_engine(database_url: str, sqlite_timeout: float) -> Engine:
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
-            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            _set_wal(dbapi_conn, sqlite_timeout)
             dbapi_conn.execute("PRAGMA synchronous=NORMAL")
 
     # Threads of this process queue on a lock for the write lock instead of meeting in
@@ -198,6 +199,27 @@ def _make_engine(database_url: str, sqlite_timeout: float) -> Engine:
             writer.release()
 
     return engine
+
+
+def _set_wal(dbapi_conn: Any, timeout: float) -> None:
+    """`PRAGMA journal_mode=WAL`, retried while another process holds the database.
+
+    Switching a new file to WAL needs an exclusive lock; when several processes open it at
+    once (replicas starting together), two holding a shared lock and both wanting it would
+    deadlock, so SQLite fails one at once with "database is locked" instead of waiting in
+    its busy handler. Once the file is in WAL mode the pragma takes no lock at all.
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 class Store:
