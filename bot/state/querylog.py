@@ -183,11 +183,7 @@ class QueryLog:
         self._maybe_prune()
         row = {"query_id": query_id[:16], "person": self.person(user_id), "day": day or utc_today()}
         with self._store.engine.begin() as conn:
-            if self._store.dialect == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as upsert
-            else:
-                from sqlalchemy.dialects.sqlite import insert as upsert
-            stmt = upsert(feedback_table).values(**row, **values)
+            stmt = self._store.upsert(feedback_table).values(**row, **values)
             conn.execute(
                 stmt.on_conflict_do_update(index_elements=["query_id", "person"], set_=values)
             )

@@ -319,13 +319,14 @@ class Store:
         """Built once: one statement for any number of ids (executemany, compiled once; a
         multi-row VALUES per batch size cost three times as much)."""
         return (
-            self._insert_ignoring(seen_events_table)
+            self.upsert(seen_events_table)
             .on_conflict_do_nothing(index_elements=["event_id"])
             .returning(seen_events_table.c.event_id)
         )
 
-    def _insert_ignoring(self, table: Table) -> Any:
-        """The dialect's INSERT, which has ON CONFLICT (Core's generic one has not)."""
+    def upsert(self, table: Table) -> Any:
+        """The dialect's INSERT, which has ON CONFLICT (Core's generic one has not); for the
+        store's own upserts and the query log's."""
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
         else:
@@ -366,11 +367,7 @@ class Store:
             "paused": None,
         }
         with self._engine.begin() as conn:
-            if self.dialect == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as upsert
-            else:
-                from sqlalchemy.dialects.sqlite import insert as upsert
-            stmt = upsert(subscriptions_table).values(channel=channel, **values)
+            stmt = self.upsert(subscriptions_table).values(channel=channel, **values)
             conn.execute(stmt.on_conflict_do_update(index_elements=["channel"], set_=values))
         return Subscription(channel, dt.time(at.hour, at.minute), tz)
 
