@@ -47,8 +47,8 @@ pytestmark = pytest.mark.slow
 # ids with letters that are not hex digits, so no HMAC (lower-case hex) can ever contain one
 USERS = ("UQXANN1", "UQXBEN2", "UQXCAT3", "UQXDAN4", "UQXEVE5")
 CHANNELS = ("CQXGEN1", "CQXMEN2")
-MISS = "Kosovo deployment?"
-MISS_LOGGED = "kosovo deployment"  # as the matcher reads it
+MISS = "Kosovo deployment schedule?"
+MISS_LOGGED = "kosovo deployment schedule"  # as the matcher reads it
 CHOSEN = "nato-osce-kfor"
 
 

@@ -156,10 +156,12 @@ def test_the_rules_catch_each_kind_of_violation(tmp_path: Path) -> None:
 )
 def test_cli_commands_load_no_database_or_http_library(argv: list[str]) -> None:
     """`ask`, `today` and `check` start fast: no SQLAlchemy, aiohttp or Bolt imported, nor
-    numpy (only a corpus of thousands of cards is indexed with it)."""
+    numpy and tokenizers (a corpus of thousands of cards is indexed with numpy, and the
+    meaning tier loads both for a query that words cannot answer; "kfor" is not one)."""
     script = (
         "import sys\nfrom bot.cli import main\ncode = main(sys.argv[1:])\n"
-        "heavy = sorted(m for m in ('sqlalchemy', 'aiohttp', 'slack_bolt', 'numpy')"
+        "heavy = sorted(m for m in ('sqlalchemy', 'aiohttp', 'slack_bolt', 'numpy',"
+        " 'tokenizers')"
         " if m in sys.modules)\n"
         "print('HEAVY', heavy)\nsys.exit(code)\n"
     )

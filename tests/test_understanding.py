@@ -123,8 +123,9 @@ def test_thesaurus_words_find_the_cards_term() -> None:
 
 def test_a_cards_questions_are_matched_as_phrases() -> None:
     asked = "who keeps an eye on the stockpiles of rifles"
-    assert Matcher(_tiny_corpus()).match(asked).card is None
-    matcher = Matcher(_tiny_corpus(questions=(asked, "rifle depots", "ammunition stores")))
+    assert Matcher(_tiny_corpus(), meaning=False).match(asked).card is None
+    questions = (asked, "rifle depots", "ammunition stores")
+    matcher = Matcher(_tiny_corpus(questions=questions), meaning=False)
     assert matcher.match("who keeps an eye on rifle stockpiles?").card.id == "salw"
 
 

@@ -35,6 +35,8 @@ from bot.matching.index import (
     TOPIC,
     Index,
 )
+from bot.matching.semantic import MAX_CARDS as MEANING_MAX_CARDS
+from bot.matching.semantic import Meaning
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
 
 __all__ = ["FIELD_WEIGHT", "Index", "MatchResult", "Matcher", "Scored", "build_index", "decide"]
@@ -97,6 +99,15 @@ MAX_SCORED = 40  # pre-ranked by the query's words; the full score only for thes
 FUZZY_LIMIT = 4
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
+# The meaning tier (bot.matching.semantic), asked only when words found no card: its closest
+# card is answered from this cosine, when no other card comes within MEANING_MARGIN of it.
+MEANING_AT = 0.65
+MEANING_MARGIN = 0.05
+MEANING_OVER_WORDS = 0.6  # a card words found with less than this may be overruled ...
+MEANING_SURE = 0.85  # ... by a card this close in meaning
+MEANING_SURE_MARGIN = 0.1  # ... and this far ahead of every other
+MEANING_SUGGEST = 0.5  # ... and offered as "did you mean" from this, when words found nothing
+MEANING_SPREAD = 0.1  # ... with the cards within this of the closest
 
 _DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -139,8 +150,9 @@ class _Unit:
 class Matcher:
     """Holds the index of one corpus; `match` is a pure function of the query."""
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, *, meaning: bool = True):
         self.index: Index = build_index(corpus)
+        self._use_meaning = meaning  # off: words alone (tests of the word tiers)
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=1024)(card_word_pairs)
 
@@ -357,7 +369,69 @@ class Matcher:
         )
         if result.card is not None and not self._names_on(result.card, text):
             return decide(ranked, guarded=True)
+        if result.card is None and not guarded:
+            return self._by_meaning(text, result)
+        if result.card is not None and not guarded and result.score < MEANING_OVER_WORDS:
+            return self._overruled(text, result)
         return result
+
+    def warm(self) -> None:
+        """Load the meaning tier now (a server, at start-up) rather than on the first query
+        that needs it (~0.2 s)."""
+        _ = self._meaning
+
+    @functools.cached_property
+    def _meaning(self) -> Meaning | None:
+        """The meaning tier, built on the first query that needs it; none for a corpus so
+        large that scoring every card by meaning would cost more than the index saves."""
+        cards = self.index.cards
+        if not self._use_meaning or not 0 < len(cards) <= MEANING_MAX_CARDS:
+            return None
+        return Meaning(cards)
+
+    def _overruled(self, text: str, words: MatchResult) -> MatchResult:
+        """A card found by a word or two in passing ("...something nato and the osce *talk*
+        about?" is not about the staff talks) gives way to a card the whole query plainly
+        means: far closer in meaning than any other and than the card words found."""
+        meaning = self._meaning
+        near = meaning.nearest(text) if meaning is not None else ()
+        if len(near) < 2 or near[0].card is words.card:
+            return words
+        best, runner_up = near[0], near[1]
+        if (
+            best.score >= MEANING_SURE
+            and best.score - runner_up.score >= MEANING_SURE_MARGIN
+            and self._names_on(best.card, text)
+        ):
+            return MatchResult("card", best.card, best.score, words.ranked)
+        return words
+
+    def _by_meaning(self, text: str, words: MatchResult) -> MatchResult:
+        """A card no word of the query names but the query plainly means ("is global warming
+        something nato and the osce discuss?"): answered when its meaning is close and clearly
+        closer than any other card's, and no name in the query is missing from it. Otherwise
+        what the words found (`words`) stands."""
+        meaning = self._meaning
+        near = meaning.nearest(text) if meaning is not None else ()
+        if not near:
+            return words
+        best = near[0]
+        runner_up = near[1].score if len(near) > 1 else -1.0
+        if (
+            best.score >= MEANING_AT
+            and best.score - runner_up >= MEANING_MARGIN
+            and self._names_on(best.card, text)
+        ):
+            return MatchResult("card", best.card, best.score, words.ranked)
+        if words.kind == "none" and best.score >= MEANING_SUGGEST:
+            # words found nothing worth offering, meaning did: "did you mean" these
+            close = tuple(
+                Scored(n.card, n.score)
+                for n in near
+                if n.score >= MEANING_SUGGEST and n.score >= best.score - MEANING_SPREAD
+            )
+            return MatchResult("suggestions", None, best.score, close)
+        return words
 
     def _about_founding(self, unit: _Unit) -> bool:
         """'when was the OSCE founded?', 'when did NATO begin?': with nothing but the

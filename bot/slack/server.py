@@ -130,8 +130,10 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
             metrics = Metrics.create()
             queries = QueryLog(store, settings.query_log_days, settings.query_log_key)
             await asyncio.to_thread(queries.prune)  # QUERY_LOG_DAYS=0 also drops what was kept
+            answerer = Answerer(corpus)
+            answerer.matcher.warm()  # before settle_heap, which freezes what start-up built
             services = Services(
-                settings, corpus, Answerer(corpus), store, queries if queries.enabled else None
+                settings, corpus, answerer, store, queries if queries.enabled else None
             )
             app = build_app(
                 settings,

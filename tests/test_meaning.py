@@ -1,0 +1,143 @@
+"""The meaning tier (bot.matching.semantic): the card a query means when its words name none.
+
+These use the real vectors in bot/matching/data and the real cards. The queries are written
+for these tests, not taken from any query set.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import bot.matching.matcher as matcher_module
+from bot.cards import Card, Corpus, Source
+from bot.matching import Matcher
+from bot.matching.semantic import DATA, Meaning, Vectors
+
+
+@pytest.fixture(scope="module")
+def vectors() -> Vectors:
+    return Vectors()
+
+
+@pytest.fixture(scope="module")
+def matchers(corpus) -> tuple[Matcher, Matcher]:
+    """(with the meaning tier, words alone), over the real cards."""
+    return Matcher(corpus), Matcher(corpus, meaning=False)
+
+
+def test_the_vectors_are_what_their_provenance_says(vectors: Vectors) -> None:
+    source = json.loads((DATA / "SOURCE.json").read_text())
+    with np.load(DATA / "pieces.npz") as stored:
+        assert stored["codes"].shape == (source["pieces"], 256)
+        assert stored["codes"].dtype == np.int8
+        assert stored["scale"].shape == (source["pieces"],)
+    assert vectors._tokenizer.get_vocab_size() == source["pieces"]
+
+
+def test_a_text_is_a_unit_vector_and_nothing_known_is_zero(vectors: Vectors) -> None:
+    out = vectors.embed(["global warming", "", "\u2603\u2603"])
+    assert out.shape == (3, 256)
+    assert np.linalg.norm(out[0]) == pytest.approx(1.0, abs=1e-5)
+    assert not out[1].any() and not out[2].any()
+
+
+def test_words_of_like_meaning_lie_close(vectors: Vectors) -> None:
+    warming, climate, guns, smuggling, trafficking = vectors.embed(
+        ["global warming", "climate change", "small arms", "people smuggling", "trafficking"]
+    )
+    assert warming @ climate > warming @ guns + 0.2
+    assert smuggling @ trafficking > smuggling @ climate + 0.2
+
+
+def _card(cid: str, title: str, summary: str) -> Card:
+    return Card(cid, title, summary, "s", "x", ("osce",), (), ())
+
+
+def _tiny() -> Corpus:
+    cards = (
+        _card("thb", "Trafficking in human beings", "Work against trafficking in human beings."),
+        _card("salw", "Small arms and light weapons", "Stockpiles of small arms."),
+        _card("climate", "Climate and security", "Climate change as a security risk."),
+    )
+    return Corpus(cards, {"s": Source("s", "S", "P", "https://example.org/doc")})
+
+
+def test_nearest_ranks_cards_by_their_closest_text(vectors: Vectors) -> None:
+    meaning = Meaning(_tiny().cards, vectors)
+    near = meaning.nearest("is the planet heating up dangerous?")
+    assert [n.card.id for n in near][0] == "climate"
+    assert near[0].score > near[1].score >= near[2].score
+    assert meaning.nearest("") == ()
+    assert Meaning((), vectors).nearest("climate") == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("is the warming planet a topic for nato and the osce?", "nato-osce-climate-security"),
+        ("cross-border crime in the balkans", "nato-osce-border-security"),
+        ("women and war", "nato-wps-commitments"),
+    ],
+)
+def test_a_query_in_other_words_gets_the_card_it_means(matchers, query: str, card: str) -> None:
+    with_meaning, words_alone = matchers
+    assert words_alone.match(query).card is None  # what this tier adds
+    found = with_meaning.match(query)
+    assert found.kind == "card" and found.card is not None and found.card.id == card
+
+
+def test_a_card_found_by_a_word_in_passing_gives_way_to_the_meant_one(matchers) -> None:
+    """'talk' names the staff-talks card; the question is about the climate."""
+    query = "is global warming something nato and the osce talk about?"
+    with_meaning, words_alone = matchers
+    assert words_alone.match(query).card.id == "nato-osce-staff-talks"
+    assert with_meaning.match(query).card.id == "nato-osce-climate-security"
+
+
+def test_close_but_not_clear_meaning_is_offered_as_did_you_mean(matchers) -> None:
+    query = "do nato and the osce do anything about the earth heating up?"
+    with_meaning, words_alone = matchers
+    assert words_alone.match(query).kind == "none"
+    found = with_meaning.match(query)
+    assert found.kind == "suggestions" and found.card is None
+    assert found.ranked[0].card.id == "nato-osce-climate-security"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "pizza recipe",
+        "kosovo football team",
+        "best football team in europe",
+        "how much does the osce cost",
+        "when was NATO founded?",  # guarded: an organisation's own history
+        "who is the current OSCE chairperson?",  # guarded: the present
+        "what is the weather in Vienna this week?",
+        "UNSCR 2250 youth peace and security",  # guarded: a resolution no card has
+    ],
+)
+def test_meaning_never_answers_what_no_card_covers(matchers, query: str) -> None:
+    found = matchers[0].match(query)
+    assert found.card is None, found.card.id
+
+
+def test_nothing_near_in_meaning_offers_nothing(matchers) -> None:
+    found = matchers[0].match("pizza recipe")
+    assert found.kind == "none" and not found.ranked
+
+
+def test_a_corpus_too_large_to_score_every_card_has_no_meaning_tier(corpus, monkeypatch) -> None:
+    query = "is the warming planet a topic for nato and the osce?"
+    assert Matcher(corpus).match(query).card is not None
+    monkeypatch.setattr(matcher_module, "MEANING_MAX_CARDS", len(corpus.cards) - 1)
+    assert Matcher(corpus).match(query).card is None
+
+
+def test_warm_loads_the_tier_before_the_first_query(corpus) -> None:
+    matcher = Matcher(corpus)
+    assert "_meaning" not in matcher.__dict__  # a keyword-only process never pays for it
+    matcher.warm()
+    assert matcher.__dict__["_meaning"] is not None
