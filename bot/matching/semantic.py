@@ -20,6 +20,9 @@ answers keywords never pays for them.
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +35,8 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_CARDS = 5_000  # above this the tier is off: it scores every card, and a card is ~10 texts
-MAX_PIECES = 128  # of a query: enough for any question (a query is at most 500 characters)
+WORD_CACHE = 20_000  # words whose pieces are kept
+_WORD = re.compile(r"\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -62,23 +66,39 @@ class Vectors:
             self._scale = stored["scale"]
         self._tokenizer = Tokenizer.from_file(str(data / "tokenizer.json"))
         self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(MAX_PIECES)
         self._unknown = self._tokenizer.token_to_id("[UNK]")
+        # A word's pieces, kept for the words last seen: the tokenizer costs ~15 us a call
+        # and people use the same few thousand words, so a query costs one look-up a word.
+        self._pieces = functools.lru_cache(maxsize=WORD_CACHE)(self._pieces_of)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text (zeros for a text with no known piece)."""
         import numpy as np
 
         out = np.zeros((len(texts), self._codes.shape[1]), dtype=np.float32)
-        encoded = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        for row, enc in enumerate(encoded):
-            ids = [i for i in enc.ids if i != self._unknown]
-            if ids:
-                v = self._scale[ids] @ self._codes[ids]  # the sum; its direction is the mean's
-                norm = float(np.linalg.norm(v))
-                if norm > 0:
-                    out[row] = v / norm
+        for row, text in enumerate(texts):
+            v = self.embed_one(text)
+            if v is not None:
+                out[row] = v
         return out
+
+    def _pieces_of(self, word: str) -> tuple[int, ...]:
+        enc = self._tokenizer.encode(word, add_special_tokens=False)
+        return tuple(i for i in enc.ids if i != self._unknown)
+
+    def embed_one(self, text: str) -> np.ndarray | None:
+        """A text's unit vector; None when it has no piece the vectors know.
+
+        Split into words and punctuation as the tokenizer's own pre-tokenizer splits (it
+        lower-cases, then cuts at spaces and at each punctuation mark), each word's pieces
+        looked up, so the pieces are those of the whole text."""
+        pieces = self._pieces
+        ids = [i for word in _WORD.findall(text.lower()) for i in pieces(word)]
+        if not ids:
+            return None
+        v = self._scale[ids] @ self._codes[ids]  # the sum; its direction is the mean's
+        norm = math.sqrt(float(v @ v))
+        return v / norm if norm > 0 else None
 
 
 class Meaning:
@@ -102,13 +122,9 @@ class Meaning:
         word piece the vectors know."""
         import numpy as np
 
-        if not self.cards:
-            return ()
-        q = self.vectors.embed([query])[0]
-        if not q.any():
+        q = self.vectors.embed_one(query) if self.cards else None
+        if q is None:
             return ()
         per_card = np.maximum.reduceat(self._matrix @ q, self._starts)
-        limit = min(limit, len(per_card))
-        top = np.argpartition(per_card, -limit)[-limit:]
-        top = top[np.argsort(-per_card[top], kind="stable")]
-        return tuple(Near(self.cards[int(i)], float(per_card[i])) for i in top)
+        top = np.argsort(-per_card, kind="stable")[:limit]  # a few thousand cards at most
+        return tuple(Near(self.cards[i], float(per_card[i])) for i in top.tolist())
