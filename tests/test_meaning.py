@@ -78,7 +78,6 @@ def test_nearest_ranks_cards_by_their_closest_text(vectors: Vectors) -> None:
     ("query", "card"),
     [
         ("is the warming planet a topic for nato and the osce?", "nato-osce-climate-security"),
-        ("cross-border crime in the balkans", "nato-osce-border-security"),
         ("women and war", "nato-wps-commitments"),
     ],
 )
@@ -113,6 +112,10 @@ def test_close_but_not_clear_meaning_is_offered_as_did_you_mean(matchers) -> Non
         "kosovo football team",
         "best football team in europe",
         "how much does the osce cost",
+        "what is the osce budget",  # "osce" alone would carry it to the OSCE Mission card
+        "how big is the osce staff",
+        "what is the osce",
+        "un peacekeeping in africa",
         "when was NATO founded?",  # guarded: an organisation's own history
         "who is the current OSCE chairperson?",  # guarded: the present
         "what is the weather in Vienna this week?",

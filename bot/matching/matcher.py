@@ -36,7 +36,7 @@ from bot.matching.index import (
     Index,
 )
 from bot.matching.semantic import MAX_CARDS as MEANING_MAX_CARDS
-from bot.matching.semantic import Meaning
+from bot.matching.semantic import Meaning, Near
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
 
 __all__ = ["FIELD_WEIGHT", "Index", "MatchResult", "Matcher", "Scored", "build_index", "decide"]
@@ -99,15 +99,16 @@ MAX_SCORED = 40  # pre-ranked by the query's words; the full score only for thes
 FUZZY_LIMIT = 4
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
-# The meaning tier (bot.matching.semantic), asked only when words found no card: its closest
-# card is answered from this cosine, when no other card comes within MEANING_MARGIN of it.
-MEANING_AT = 0.65
-MEANING_MARGIN = 0.05
-MEANING_OVER_WORDS = 0.6  # a card words found with less than this may be overruled ...
-MEANING_SURE = 0.85  # ... by a card this close in meaning
-MEANING_SURE_MARGIN = 0.1  # ... and this far ahead of every other
-MEANING_SUGGEST = 0.5  # ... and offered as "did you mean" from this, when words found nothing
-MEANING_SPREAD = 0.1  # ... with the cards within this of the closest
+# The meaning tier (bot.matching.semantic), asked when words found no card or a weak one.
+MEANING_AT = 0.65  # its closest card is answered from this cosine ...
+MEANING_MARGIN = 0.05  # ... when no other card comes within this of it,
+MEANING_CONTENT = 0.45  # and the query without the organisations' names is this close
+MEANING_CONTENT_MARGIN = 0.08  # ... to the same card and this far ahead of any other.
+MEANING_OVER_WORDS = 0.6  # a card words found with less than this gives way ...
+MEANING_SURE = 0.85  # ... to one this close in meaning
+MEANING_SURE_MARGIN = 0.1  # ... and this far ahead of any other (and `_meant`).
+MEANING_SUGGEST = 0.5  # when words found nothing: "did you mean" from this cosine
+MEANING_SPREAD = 0.1  # ... for the cards within this of the closest
 
 _DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -370,9 +371,9 @@ class Matcher:
         if result.card is not None and not self._names_on(result.card, text):
             return decide(ranked, guarded=True)
         if result.card is None and not guarded:
-            return self._by_meaning(text, result)
+            return self._by_meaning(text, toks, result)
         if result.card is not None and not guarded and result.score < MEANING_OVER_WORDS:
-            return self._overruled(text, result)
+            return self._overruled(text, toks, result)
         return result
 
     def warm(self) -> None:
@@ -389,7 +390,7 @@ class Matcher:
             return None
         return Meaning(cards)
 
-    def _overruled(self, text: str, words: MatchResult) -> MatchResult:
+    def _overruled(self, text: str, toks: list[str], words: MatchResult) -> MatchResult:
         """A card found by a word or two in passing ("...something nato and the osce *talk*
         about?" is not about the staff talks) gives way to a card the whole query plainly
         means: far closer in meaning than any other and than the card words found."""
@@ -401,16 +402,17 @@ class Matcher:
         if (
             best.score >= MEANING_SURE
             and best.score - runner_up.score >= MEANING_SURE_MARGIN
-            and self._names_on(best.card, text)
+            and self._meant(best, text, toks)
         ):
             return MatchResult("card", best.card, best.score, words.ranked)
         return words
 
-    def _by_meaning(self, text: str, words: MatchResult) -> MatchResult:
-        """A card no word of the query names but the query plainly means ("is global warming
-        something nato and the osce discuss?"): answered when its meaning is close and clearly
-        closer than any other card's, and no name in the query is missing from it. Otherwise
-        what the words found (`words`) stands."""
+    def _by_meaning(self, text: str, toks: list[str], words: MatchResult) -> MatchResult:
+        """A card no word of the query names but the query plainly means ("is the warming
+        planet a topic for nato and the osce?"): answered when its meaning is close and
+        clearly closer than any other card's (`_meant` has the rest). Close but not clear,
+        it is offered as "did you mean" when words found nothing. Otherwise what the words
+        found (`words`) stands."""
         meaning = self._meaning
         near = meaning.nearest(text) if meaning is not None else ()
         if not near:
@@ -420,7 +422,7 @@ class Matcher:
         if (
             best.score >= MEANING_AT
             and best.score - runner_up >= MEANING_MARGIN
-            and self._names_on(best.card, text)
+            and self._meant(best, text, toks)
         ):
             return MatchResult("card", best.card, best.score, words.ranked)
         if words.kind == "none" and best.score >= MEANING_SUGGEST:
@@ -432,6 +434,22 @@ class Matcher:
             )
             return MatchResult("suggestions", None, best.score, close)
         return words
+
+    def _meant(self, near: Near, text: str, toks: list[str]) -> bool:
+        """Whether a card close in meaning is what was asked: no name in the query is
+        missing from it, and the query without the organisations' names, which every card
+        shares, still comes closest to it. Left in, they carry a short query ("what is the
+        osce budget?") to whichever card says "OSCE" most, though its subject ("budget")
+        is on no card."""
+        if not self._names_on(near.card, text):
+            return False
+        meaning = self._meaning
+        rest = " ".join(t for t in toks if t not in ORG_TERMS)
+        content = meaning.nearest(rest, 2) if meaning is not None else ()
+        if not content or content[0].card is not near.card:
+            return False
+        lead = content[0].score - (content[1].score if len(content) > 1 else -1.0)
+        return content[0].score >= MEANING_CONTENT and lead >= MEANING_CONTENT_MARGIN
 
     def _about_founding(self, unit: _Unit) -> bool:
         """'when was the OSCE founded?', 'when did NATO begin?': with nothing but the
