@@ -40,6 +40,7 @@ class Answer:
     suggestions: tuple[Card, ...] = ()
     year: int | None = None
     month: int | None = None  # with `year`: the events of that month only
+    until: int | None = None  # with `year`: the events of the years `year`..`until`
     # the query as the matcher read it (NFKC-folded, so never echoed: a full-width ＠here
     # would come back as @here; the renderer echoes `query` through `readable`)
     cleaned: str = ""
@@ -96,6 +97,7 @@ class Answerer:
                 result.year,
                 result.month,
                 cleaned=text,
+                until=result.until,
             )
         cards = tuple(s.card for s in result.ranked)
         return Answer(query, result.kind, None, result.score, cards, cleaned=text)

@@ -107,6 +107,7 @@ MEANING_CONTENT_MARGIN = 0.08  # ... to the same card and this far ahead of any 
 MEANING_OVER_WORDS = 0.6  # a card words found with less than this gives way ...
 MEANING_SURE = 0.85  # ... to one this close in meaning
 MEANING_SURE_MARGIN = 0.1  # ... and this far ahead of any other (and `_meant`).
+PERIOD_SPREAD = 0.1  # a time named, no card clear: the cards this close to the best, dated then
 MEANING_SUGGEST = 0.5  # when words found nothing: "did you mean" from this cosine
 MEANING_SPREAD = 0.1  # ... for the cards within this of the closest
 
@@ -137,6 +138,7 @@ class MatchResult:
     month: int | None = None
     year_cards: tuple[Card, ...] = ()
     smalltalk: bool = False  # only greetings, thanks and filler: nothing to look up
+    until: int | None = None  # with `year`: the events of the years `year`..`until`
 
 
 @dataclass(frozen=True)
@@ -371,6 +373,11 @@ class Matcher:
         if result.card is not None and not self._names_on(result.card, text):
             return decide(ranked, guarded=True)
         if result.card is None and not guarded:
+            # every word is the cards' or says when ("late", "back"): a time and a subject
+            if all(u.expansion or u.word in DATE_WORDS or is_year(u.word) for u in units):
+                period = self._period(scored, era or _one_year(toks), wanted_orgs)
+                if period is not None:
+                    return period
             return self._by_meaning(text, toks, result)
         if result.card is not None and not guarded and result.score < MEANING_OVER_WORDS:
             return self._overruled(text, toks, result)
@@ -450,6 +457,29 @@ class Matcher:
             return False
         lead = content[0].score - (content[1].score if len(content) > 1 else -1.0)
         return content[0].score >= MEANING_CONTENT and lead >= MEANING_CONTENT_MARGIN
+
+    def _period(
+        self, scored: list[Scored], span: tuple[int, int] | None, orgs: set[str]
+    ) -> MatchResult | None:
+        """'what did the OSCE do in Kosovo in the late nineties?', 'what did NATO decide
+        about the OSCE back in 2016?': no one card stands out, but the query names a time.
+        The cards close to the best that have events then answer it together, as a list of
+        those events (as `/osce 1999` lists a year's); None when no such card is close."""
+        if span is None or not scored:
+            return None
+        lo, hi = span
+        best = scored[0].score
+        cards = tuple(
+            s.card
+            for s in scored[:MAX_SUGGESTIONS]
+            if s.score >= max(SUGGEST_AT, best - PERIOD_SPREAD)
+            and s.subject
+            and any(lo <= e.year <= hi for e in s.card.dates)
+            and orgs.issubset(s.card.orgs)
+        )
+        if not cards:
+            return None
+        return MatchResult("year", None, best, year=lo, until=hi, year_cards=cards)
 
     def _about_founding(self, unit: _Unit) -> bool:
         """'when was the OSCE founded?', 'when did NATO begin?': with nothing but the
@@ -782,6 +812,15 @@ def decide(
         return MatchResult("suggestions", None, best.score, close)
     near = tuple(s for s in ranked if s.score >= NEAR)[:3]
     return MatchResult("none", None, best.score, near)
+
+
+def _one_year(toks: Sequence[str]) -> tuple[int, int] | None:
+    """The query's year as a span, when it names exactly one."""
+    years = {int(t) for t in toks if is_year(t)}
+    if len(years) != 1:
+        return None
+    (year,) = years
+    return year, year
 
 
 def card_word_pairs(card: Card) -> set[tuple[str, str]]:

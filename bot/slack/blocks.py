@@ -181,8 +181,16 @@ def suggestions_reply(
 
 
 def year_reply(
-    corpus: Corpus, year: int, cards: Sequence[Card], month: int | None = None
+    corpus: Corpus,
+    year: int,
+    cards: Sequence[Card],
+    month: int | None = None,
+    until: int | None = None,
 ) -> tuple[str, Blocks]:
+    """A year's (or month's) events; with `until`, those of the years `year`..`until` on
+    `cards`, oldest first ("what did the OSCE do in Kosovo in the late nineties?")."""
+    if until is not None and until != year and cards:
+        return _period_reply(corpus, year, until, cards)
     if not cards:
         years = sorted({e.year for c in corpus.cards for e in c.dates})
         text = f"None of my cards has an event in {year}."
@@ -199,6 +207,26 @@ def year_reply(
                 )
     blocks: list[Block] = [HeaderBlock(text=f"In {when}"), *_chunks(lines)]
     blocks.append(_open_buttons(cards[:25], "y"))
+    text = f"In {when}: " + " ".join(
+        unescape(re.sub(r"\(<[^>]*>\)", "", ln)).strip() for ln in lines
+    )
+    return text, _dicts(blocks)
+
+
+def _period_reply(
+    corpus: Corpus, start: int, end: int, cards: Sequence[Card]
+) -> tuple[str, Blocks]:
+    when = f"{start}–{end}"
+    events = sorted(
+        ((event, card) for card in cards for event in card.dates if start <= event.year <= end),
+        key=lambda pair: (pair[0].year, pair[0].month or 0, pair[0].day or 0),
+    )
+    lines = [
+        f"• *{event.display()}*: {escape(event.event)} (<{corpus.url_of(card)}|source>)"
+        for event, card in events
+    ]
+    blocks: list[Block] = [HeaderBlock(text=f"In {when}"), *_chunks(lines)]
+    blocks.append(_open_buttons(list(cards)[:25], "y"))
     text = f"In {when}: " + " ".join(
         unescape(re.sub(r"\(<[^>]*>\)", "", ln)).strip() for ln in lines
     )
@@ -395,8 +423,9 @@ class Renderer:
             return self._with_feedback(f"card:{card.id}", reply, query_id, card)
         if answer.year is not None and answer.kind in ("year", "none"):
             year, cards, month = answer.year, answer.suggestions, answer.month
-            key = f"year:{year}:{month}:{','.join(c.id for c in cards)}"
-            return self._once(key, lambda: year_reply(corpus, year, cards, month))
+            until = answer.until
+            key = f"year:{year}:{month}:{until}:{','.join(c.id for c in cards)}"
+            return self._once(key, lambda: year_reply(corpus, year, cards, month, until))
         if answer.kind == "greeting":
             thanks = answer.thanks
             return self._once(f":hi:{thanks}", lambda: greeting_reply(thanks=thanks))
