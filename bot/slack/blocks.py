@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.answers import Answer
-from bot.cards import ORG_NAMES, Card, Corpus
+from bot.cards import ORG_NAMES, Card, Corpus, DateEvent
 from bot.matching.text import readable
 from bot.slack.text import (
     BUTTON_TEXT_MAX,
@@ -198,29 +198,29 @@ def year_reply(
             text += " Years I have events for: " + ", ".join(map(str, years)) + "."
         return text, _dicts([_section(text)])
     when = f"{dt.date(year, month, 1):%B} {year}" if month else str(year)
-    lines = []
-    for card in cards:
-        for event in card.dates:
-            if event.year == year and (month is None or event.month == month):
-                lines.append(
-                    f"• *{event.display()}*: {escape(event.event)} (<{corpus.url_of(card)}|source>)"
-                )
-    blocks: list[Block] = [HeaderBlock(text=f"In {when}"), *_chunks(lines)]
-    blocks.append(_open_buttons(cards[:25], "y"))
-    text = f"In {when}: " + " ".join(
-        unescape(re.sub(r"\(<[^>]*>\)", "", ln)).strip() for ln in lines
-    )
-    return text, _dicts(blocks)
+    events = [
+        (event, card)
+        for card in cards
+        for event in card.dates
+        if event.year == year and (month is None or event.month == month)
+    ]
+    return _events_reply(corpus, when, events, cards)
 
 
 def _period_reply(
     corpus: Corpus, start: int, end: int, cards: Sequence[Card]
 ) -> tuple[str, Blocks]:
-    when = f"{start}–{end}"
     events = sorted(
         ((event, card) for card in cards for event in card.dates if start <= event.year <= end),
         key=lambda pair: (pair[0].year, pair[0].month or 0, pair[0].day or 0),
     )
+    return _events_reply(corpus, f"{start}–{end}", events, cards)
+
+
+def _events_reply(
+    corpus: Corpus, when: str, events: Sequence[tuple[DateEvent, Card]], cards: Sequence[Card]
+) -> tuple[str, Blocks]:
+    """'In 1999: • June 1999: … (source)', one line an event, and a button a card."""
     lines = [
         f"• *{event.display()}*: {escape(event.event)} (<{corpus.url_of(card)}|source>)"
         for event, card in events
