@@ -25,9 +25,9 @@ FLOORS = {
     # kinds of miss (rules were written for the kinds, tested with examples of their own);
     # 5 was only ever scored, never read: its misses are still unseen.
     # Session 4 added the meaning tier and an everyday question per card, written blind.
-    "blind_queries_3.yaml": 0.92,  # 139/150; 134 after session 3; 126/150 when written
-    "blind_queries_4.yaml": 0.92,  # 139/150; 131 after session 3; 119/150 when written
-    "blind_queries_5.yaml": 0.91,  # 137/150; 131 after session 3; 126/150 when written
+    "blind_queries_3.yaml": 0.93,  # 141/150; 134 after session 3; 126/150 when written
+    "blind_queries_4.yaml": 0.92,  # 140/150; 131 after session 3; 119/150 when written
+    "blind_queries_5.yaml": 0.91,  # 138/150; 131 after session 3; 126/150 when written
 }
 
 
