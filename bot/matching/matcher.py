@@ -73,6 +73,12 @@ RECENCY_WORDS = frozenset(
     replaced replace replaces replacement successor successors
     head heads headed leads leader leaders boss chief""".split()
 )
+# Offices whose holder changes: "who is the nato secretary general?" asks who holds one now
+OFFICE_WORDS = frozenset(
+    """secretary general generals secretarygeneral chairperson chairman chairwoman chair
+    president director representative ambassador spokesperson commander sg cio in office""".split()
+)
+WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds"))
 # Words for an organisation's own start or end ("when was NATO founded?")
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
 # Decades written as words: a time, like "the 90s", never a subject no card has. (Not
@@ -316,7 +322,9 @@ class Matcher:
         units, toks = self.units(text)
         if not units:
             return MatchResult("none", None, 0.0, smalltalk=bool(toks))
-        for key in (fold(text), " ".join(u.word for u in units)):
+        # a card's exact name answers at once, unless the question is who holds the office
+        # it names ("who is the un secretary-general?")
+        for key in () if _who_holds(toks) else (fold(text), " ".join(u.word for u in units)):
             hit = idx.exact(key)
             if hit is not None:
                 card = idx.cards[hit]
@@ -514,7 +522,7 @@ class Matcher:
         """A word about the present, what came later or who holds an office, unless the
         question names a year the cards cover ("for a briefing tomorrow: what did they
         agree in 2019?" asks about 2019)."""
-        if not any(t in RECENCY_WORDS for t in toks):
+        if not any(t in RECENCY_WORDS for t in toks) and not _who_holds(toks):
             return False
         last = max(self.index.by_year, default=0)
         return not any(is_year(t) and int(t) <= last for t in toks)
@@ -821,6 +829,16 @@ def _one_year(toks: Sequence[str]) -> tuple[int, int] | None:
         return None
     (year,) = years
     return year, year
+
+
+def _who_holds(toks: Sequence[str]) -> bool:
+    """'who is the nato secretary general?', 'who's the osce chair': who holds an office,
+    which changes (a year the cards cover lifts it, as for the other words of the present)."""
+    lead = next((w for w in WHO_IS if tuple(toks[: len(w)]) == w), None)
+    if lead is None:
+        return False
+    rest = [t for t in toks[len(lead) :] if not is_filler(t) and t not in ORG_TERMS]
+    return bool(rest) and all(t in OFFICE_WORDS or t == "of" for t in rest)
 
 
 def card_word_pairs(card: Card) -> set[tuple[str, str]]:
