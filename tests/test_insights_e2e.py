@@ -96,11 +96,12 @@ def _make_room_for_a_question(path: Path) -> None:
     """Drop a card's last question when it has the most a card may have (6), as a curator
     would before applying a proposal (`insights --patch` warns when a card would exceed it)."""
     lines = path.read_text().splitlines(keepends=True)
-    start = lines.index("questions:\n")
-    items = [n for n in range(start + 1, len(lines)) if lines[n].startswith("  - ")]
-    items = [n for n in items if all(lines[k].startswith("  - ") for k in range(start + 1, n))]
-    if len(items) >= 6:
-        del lines[items[-1]]
+    end = lines.index("questions:\n") + 1
+    first = end
+    while end < len(lines) and lines[end].startswith("  - "):
+        end += 1
+    if end - first >= 6:
+        del lines[end - 1]
         path.write_text("".join(lines))
 
 

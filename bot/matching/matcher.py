@@ -105,6 +105,7 @@ MAX_SCORED = 40  # pre-ranked by the query's words; the full score only for thes
 FUZZY_LIMIT = 4
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
+PERIOD_SPREAD = 0.1  # a time named, no card clear: the cards this close to the best, dated then
 # The meaning tier (bot.matching.semantic), asked when words found no card or a weak one.
 MEANING_AT = 0.65  # its closest card is answered from this cosine ...
 MEANING_MARGIN = 0.05  # ... when no other card comes within this of it,
@@ -113,7 +114,6 @@ MEANING_CONTENT_MARGIN = 0.08  # ... to the same card and this far ahead of any 
 MEANING_OVER_WORDS = 0.6  # a card words found with less than this gives way ...
 MEANING_SURE = 0.85  # ... to one this close in meaning
 MEANING_SURE_MARGIN = 0.1  # ... and this far ahead of any other (and `_meant`).
-PERIOD_SPREAD = 0.1  # a time named, no card clear: the cards this close to the best, dated then
 MEANING_SUGGEST = 0.5  # when words found nothing: "did you mean" from this cosine
 MEANING_SPREAD = 0.1  # ... for the cards within this of the closest
 
@@ -411,44 +411,45 @@ class Matcher:
         means: far closer in meaning than any other and than the card words found."""
         meaning = self._meaning
         near = meaning.nearest(text) if meaning is not None else ()
-        if len(near) < 2 or near[0].card is words.card:
+        if not near or near[0].card is words.card:
             return words
-        best, runner_up = near[0], near[1]
-        if (
-            best.score >= MEANING_SURE
-            and best.score - runner_up.score >= MEANING_SURE_MARGIN
-            and self._meant(best, text, toks)
-        ):
-            return MatchResult("card", best.card, best.score, words.ranked)
-        return words
+        best = self._clear(near, MEANING_SURE, MEANING_SURE_MARGIN, text, toks)
+        return words if best is None else MatchResult("card", best.card, best.score, words.ranked)
 
     def _by_meaning(self, text: str, toks: list[str], words: MatchResult) -> MatchResult:
         """A card no word of the query names but the query plainly means ("is the warming
         planet a topic for nato and the osce?"): answered when its meaning is close and
-        clearly closer than any other card's (`_meant` has the rest). Close but not clear,
-        it is offered as "did you mean" when words found nothing. Otherwise what the words
-        found (`words`) stands."""
+        clearly closer than any other card's (`_clear`). Close but not clear, it is offered
+        as "did you mean" when words found nothing. Otherwise what the words found (`words`)
+        stands."""
         meaning = self._meaning
         near = meaning.nearest(text) if meaning is not None else ()
         if not near:
             return words
-        best = near[0]
-        runner_up = near[1].score if len(near) > 1 else -1.0
-        if (
-            best.score >= MEANING_AT
-            and best.score - runner_up >= MEANING_MARGIN
-            and self._meant(best, text, toks)
-        ):
+        best = self._clear(near, MEANING_AT, MEANING_MARGIN, text, toks)
+        if best is not None:
             return MatchResult("card", best.card, best.score, words.ranked)
-        if words.kind == "none" and best.score >= MEANING_SUGGEST:
+        top = near[0].score
+        if words.kind == "none" and top >= MEANING_SUGGEST:
             # words found nothing worth offering, meaning did: "did you mean" these
             close = tuple(
                 Scored(n.card, n.score)
                 for n in near
-                if n.score >= MEANING_SUGGEST and n.score >= best.score - MEANING_SPREAD
+                if n.score >= MEANING_SUGGEST and n.score >= top - MEANING_SPREAD
             )
-            return MatchResult("suggestions", None, best.score, close)
+            return MatchResult("suggestions", None, top, close)
         return words
+
+    def _clear(
+        self, near: tuple[Near, ...], at: float, margin: float, text: str, toks: list[str]
+    ) -> Near | None:
+        """The closest card when it is at least `at` close, `margin` ahead of the next, and
+        what was asked (`_meant`); None otherwise."""
+        best = near[0]
+        runner_up = near[1].score if len(near) > 1 else -1.0
+        if best.score >= at and best.score - runner_up >= margin and self._meant(best, text, toks):
+            return best
+        return None
 
     def _meant(self, near: Near, text: str, toks: list[str]) -> bool:
         """Whether a card close in meaning is what was asked: no name in the query is
