@@ -343,6 +343,7 @@ class Matcher:
         qweights = [max((idf[t] for t, _, _ in ts), default=idx.unknown_idf) for ts in terms]
         total = sum(qweights)
         said = [frozenset(t for t, _, _ in ts) for ts in terms]
+        anywhere = frozenset().union(*said)
         best_sim: dict[int, float] = {}
         for ts in terms:
             for t, sim, _ in ts:
@@ -352,7 +353,7 @@ class Matcher:
         candidates = self._candidates(units, wanted_orgs)
         scored: list[Scored] = []
         for i in candidates:
-            s = self._score(i, units, terms, qweights, total, said, phrase_terms)
+            s = self._score(i, units, terms, qweights, total, said, anywhere, phrase_terms)
             if s is not None:
                 scored.append(s)
         era = era_of(toks)
@@ -654,6 +655,7 @@ class Matcher:
         qweights: list[float],
         total: float,
         said: list[frozenset[int]],
+        anywhere: frozenset[int],
         phrase_terms: dict[int, float],
     ) -> Scored | None:
         """Share of the query the card explains, blended with how fully a card phrase is said;
@@ -688,7 +690,7 @@ class Matcher:
         subject = subject or passing >= 2
         coverage = covered / total if total else 0.0
         phrase = self._phrase_share(i, phrase_terms)
-        said_alias = self._alias_share(i, said, qweights, total)
+        said_alias = self._alias_share(i, said, anywhere, qweights, total)
         score = 0.6 * coverage + 0.25 * phrase * min(1.0, coverage * 2) + 0.15 * said_alias
         return Scored(idx.cards[i], score, complete, subject)
 
@@ -736,7 +738,12 @@ class Matcher:
         return phrase
 
     def _alias_share(
-        self, i: int, said: list[frozenset[int]], qweights: list[float], total: float
+        self,
+        i: int,
+        said: list[frozenset[int]],
+        anywhere: frozenset[int],
+        qweights: list[float],
+        total: float,
     ) -> float:
         """How much of the query one of the card's own aliases says, word for word in order.
 
@@ -753,13 +760,14 @@ class Matcher:
         if idx.aliases_of:
             for words in idx.aliases_of[i]:
                 size, first = len(words), words[0]
+                if size > n or first not in anywhere:
+                    continue
                 for start in range(n - size + 1):
                     if first in said[start] and all(
                         words[k] in said[start + k] for k in range(1, size)
                     ):
                         best = max(best, sum(qweights[start : start + size]) / total)
             return best
-        anywhere = frozenset().union(*said)
         p, end = idx.card_phrases[i], idx.card_phrases[i + 1]
         while p < end and kinds[p] <= ALIAS:  # a title, then the aliases
             if kinds[p] == ALIAS and words_of[starts[p]] in anywhere:

@@ -21,6 +21,7 @@ answers keywords never pays for them.
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import re
 from collections.abc import Sequence
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_CARDS = 5_000  # above this the tier is off: it scores every card, and a card is ~10 texts
-WORD_CACHE = 20_000  # words whose pieces are kept
+WORD_CACHE = 8_192  # words whose vectors are kept (1 KB each)
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 
@@ -67,9 +68,10 @@ class Vectors:
         self._tokenizer = Tokenizer.from_file(str(data / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._unknown = self._tokenizer.token_to_id("[UNK]")
-        # A word's pieces, kept for the words last seen: the tokenizer costs ~15 us a call
-        # and people use the same few thousand words, so a query costs one look-up a word.
-        self._pieces = functools.lru_cache(maxsize=WORD_CACHE)(self._pieces_of)
+        # A word's vector (the sum of its pieces'), kept for the words last seen: the
+        # tokenizer costs ~15 us a call and people use the same few thousand words, so a
+        # query costs one look-up and one addition a word.
+        self._word = functools.lru_cache(maxsize=WORD_CACHE)(self._word_vector)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text (zeros for a text with no known piece)."""
@@ -82,21 +84,25 @@ class Vectors:
                 out[row] = v
         return out
 
-    def _pieces_of(self, word: str) -> tuple[int, ...]:
+    def _word_vector(self, word: str) -> np.ndarray | None:
+        """The sum of a word's pieces' vectors; None when the vectors know none of them."""
         enc = self._tokenizer.encode(word, add_special_tokens=False)
-        return tuple(i for i in enc.ids if i != self._unknown)
+        ids = [i for i in enc.ids if i != self._unknown]
+        return self._scale[ids] @ self._codes[ids] if ids else None
 
     def embed_one(self, text: str) -> np.ndarray | None:
         """A text's unit vector; None when it has no piece the vectors know.
 
         Split into words and punctuation as the tokenizer's own pre-tokenizer splits (it
-        lower-cases, then cuts at spaces and at each punctuation mark), each word's pieces
-        looked up, so the pieces are those of the whole text."""
-        pieces = self._pieces
-        ids = [i for word in _WORD.findall(text.lower()) for i in pieces(word)]
-        if not ids:
+        lower-cases, then cuts at spaces and at each punctuation mark), so the pieces are
+        those of the whole text; their sum has the direction of their mean."""
+        v = None
+        for word in _WORD.findall(text.lower()):
+            w = self._word(word)
+            if w is not None:
+                v = w if v is None else v + w
+        if v is None:
             return None
-        v = self._scale[ids] @ self._codes[ids]  # the sum; its direction is the mean's
         norm = math.sqrt(float(v @ v))
         return v / norm if norm > 0 else None
 
@@ -125,6 +131,7 @@ class Meaning:
         q = self.vectors.embed_one(query) if self.cards else None
         if q is None:
             return ()
-        per_card = np.maximum.reduceat(self._matrix @ q, self._starts)
-        top = np.argsort(-per_card, kind="stable")[:limit]  # a few thousand cards at most
-        return tuple(Near(self.cards[i], float(per_card[i])) for i in top.tolist())
+        per_card = np.maximum.reduceat(self._matrix @ q, self._starts).tolist()
+        # a few thousand cards at most; ties keep the cards' order, as a stable sort does
+        top = heapq.nsmallest(limit, range(len(per_card)), key=lambda i: -per_card[i])
+        return tuple(Near(self.cards[i], per_card[i]) for i in top)
