@@ -142,6 +142,32 @@ def test_thesaurus_phrases_find_the_cards_term() -> None:
     assert found.card is not None and found.card.id == "thb"
 
 
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("what does the un's political arm do with the osce", "un-dppa-osce-partnership"),
+        ("nato's core document and the osce", "nato-osce-strategic-concept-2022"),
+        ("the 1993 accord between the un and the osce", "un-framework-1993"),
+        ("osce ceasefire monitors in kosovo", "nato-osce-kosovo-verification-mission"),
+    ],
+)
+def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:
+    """Periphrases ("the UN's political arm" for the DPPA) are thesaurus members, and a
+    possessive inside one is read through."""
+    assert card_of(answerer, query) == card
+
+
+def test_a_possessive_inside_a_thesaurus_phrase_is_read_through() -> None:
+    """'the world's worst crime' says the group's 'world worst crime': the query's "s" is a
+    token of its own, and a phrase written without it must still be found."""
+    groups = (("trafficking in human beings", "world worst crime"),)
+    matcher = Matcher(_tiny_corpus(thesaurus=groups), meaning=False)
+    assert matcher.match("the world's worst crime").card.id == "thb"
+    assert matcher.match("world worst crime").card.id == "thb"
+    # only an "s" is read through: other words between break the phrase
+    assert matcher.match("the world and worst crime").card is None
+
+
 def test_thesaurus_words_find_the_cards_term() -> None:
     groups = (("small arms", "guns", "firearms"), ("climate change", "global warming"))
     matcher = Matcher(_tiny_corpus(thesaurus=groups))

@@ -265,9 +265,29 @@ class Matcher:
                     return [left, right]
         return None
 
+    def _phrase_at(self, toks: list[str], i: int) -> tuple[tuple[str, ...], str, int] | None:
+        """The longest thesaurus phrase said from token `i` on: its words, its concept and
+        the token after it. A possessive inside it is read through, so "europe's security
+        body" says "europe security body" (the query's "s" is a token of its own). Words
+        meet exactly: meeting by stem too let "election observation" say "election
+        observers" and answer "osce election observation in kazakhstan" with a card."""
+        idx = self.index
+        for words, concept in idx.concept_phrases.get(toks[i], ()):
+            if concept not in idx.ids:
+                continue
+            at, k = i, 0
+            while k < len(words) and at < len(toks):
+                if toks[at] == words[k]:
+                    k += 1
+                elif toks[at] != "s":
+                    break
+                at += 1
+            if k == len(words):
+                return words, concept, at
+        return None
+
     def units(self, text: str) -> tuple[list[_Unit], list[str]]:
         """The query's units (words and thesaurus phrases, filler dropped) and its raw tokens."""
-        idx = self.index
         toks = self._joined(tokens(text))
         # words written in capitals ("EU", "WTO") or capitalised inside a sentence ("Russia")
         # are names: unknown to every card, they mean another subject
@@ -277,24 +297,16 @@ class Matcher:
         i = 0
         while i < len(toks):
             tok = toks[i]
-            phrase = next(
-                (
-                    (words, concept)
-                    for words, concept in idx.concept_phrases.get(tok, ())
-                    if tuple(toks[i : i + len(words)]) == words and concept in idx.ids
-                ),
-                None,
-            )
+            phrase = self._phrase_at(toks, i)
             if phrase is not None:
                 # each word of the phrase keeps its own matches (aliases, titles say them
                 # literally) and also stands for the phrase's concept ("people smuggling")
-                words, concept = phrase
+                words, concept, i = phrase
                 for word in words:
                     if not is_filler(word):
                         expansion = dict(self.expand(word))
                         expansion[concept] = max(expansion.get(concept, 0.0), CONCEPT_SIMILARITY)
                         units.append(_Unit(word, expansion))
-                i += len(words)
                 continue
             i += 1
             if is_filler(tok):
