@@ -3,7 +3,7 @@
 The development set is small; these were written from the sources alone, without seeing
 the cards or the code. They are not targets to reach 100% on (that would only teach the
 matcher their strings), but floors that a change to matching must not push the score below.
-`blind_queries_2.yaml` to `_5` also carry each query's kind; `python bench/eval_by_kind.py
+`blind_queries_2.yaml` to `_7` also carry each query's kind; `python bench/eval_by_kind.py
 FILE` gives the score per kind.
 """
 
@@ -25,9 +25,13 @@ FLOORS = {
     # kinds of miss (rules were written for the kinds, tested with examples of their own);
     # 5 was only ever scored, never read: its misses are still unseen.
     # Session 4 added the meaning tier and an everyday question per card, written blind.
-    "blind_queries_3.yaml": 0.93,  # 141/150; 134 after session 3; 126/150 when written
-    "blind_queries_4.yaml": 0.92,  # 140/150; 131 after session 3; 119/150 when written
-    "blind_queries_5.yaml": 0.91,  # 138/150; 131 after session 3; 126/150 when written
+    "blind_queries_3.yaml": 0.96,  # 145/150; 141 after session 4; 126/150 when written
+    "blind_queries_4.yaml": 0.93,  # 140/150; 131 after session 3; 119/150 when written
+    "blind_queries_5.yaml": 0.92,  # 139/150; 138 after session 4; 126/150 when written
+    # Session 5: 6 leans on everyday words and near-miss out-of-scope questions (50 each)
+    # and was read to find kinds of miss; 7 is a standard set, only scored.
+    "blind_queries_6.yaml": 0.78,  # 118/150; 107/150 when written (at 47fff5b)
+    "blind_queries_7.yaml": 0.89,  # 135/150; 129/150 when written (at 47fff5b)
 }
 
 

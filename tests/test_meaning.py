@@ -96,6 +96,24 @@ def test_a_card_found_by_a_word_in_passing_gives_way_to_the_meant_one(matchers) 
     assert with_meaning.match(query).card.id == "nato-osce-climate-security"
 
 
+def test_words_and_meaning_together_answer_what_neither_makes_clear(matchers, monkeypatch) -> None:
+    """Words find several close cards ("women", "war"), meaning several close cards; the
+    WPS card is high on both."""
+    query = "what do nato and the osce do for women caught up in wars?"
+    with_meaning, words_alone = matchers
+    assert words_alone.match(query).kind == "suggestions"
+    assert with_meaning.match(query).card.id == "nato-osce-wps-cooperation"
+    monkeypatch.setattr(matcher_module, "TOGETHER_AT", 2.0)  # the rule off: not meaning alone
+    assert with_meaning.match(query).kind == "suggestions"
+
+
+def test_meaning_alone_cannot_pass_for_words_and_meaning_together(matchers, monkeypatch) -> None:
+    """Words find no climate word here; a cosine of ~0.8 alone is a weighted mean of ~0.55."""
+    monkeypatch.setattr(matcher_module, "MEANING_AT", 2.0)  # meaning alone off
+    found = matchers[0].match("do nato and the osce do anything about the earth heating up?")
+    assert found.card is None
+
+
 def test_close_but_not_clear_meaning_is_offered_as_did_you_mean(matchers) -> None:
     query = "do nato and the osce do anything about the earth heating up?"
     with_meaning, words_alone = matchers
@@ -116,6 +134,8 @@ def test_close_but_not_clear_meaning_is_offered_as_did_you_mean(matchers) -> Non
         "how big is the osce staff",
         "what is the osce",
         "un peacekeeping in africa",
+        "how many staff does the un have in vienna",  # words and meaning both near the office
+        "un peacekeeping budget",
         "when was NATO founded?",  # guarded: an organisation's own history
         "who is the current OSCE chairperson?",  # guarded: the present
         "what is the weather in Vienna this week?",

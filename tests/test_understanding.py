@@ -340,3 +340,34 @@ def test_a_when_question_prefers_the_card_that_has_a_date(answerer) -> None:
 def test_an_office_named_alone_is_still_the_cards_name(answerer) -> None:
     """Only "who is ..." asks who holds it; the office alone names the card that has it."""
     assert card_of(answerer, "un secretary-general") == "un-joint-statement-2019"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "how many people work at the un liaison office in vienna?",
+        "how much does the liaison office in vienna cost?",
+        "Who was Slobodan Milosevic?",
+    ],
+)
+def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer, query) -> None:
+    """The office's card says when it opened, not its head count or cost; the KVM card
+    names Milosevic in an agreement's name, it is not about him."""
+    answer = answerer.answer(query)
+    assert answer.card is None and answer.suggestions
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        # the card gives the count ("five")
+        (
+            "how many balkan countries signed up to the ohrid common platform?",
+            "nato-osce-border-security",
+        ),
+        # a person named, but the question is what was done
+        ("Who was monitoring the ceasefire in Kosovo?", "nato-osce-kosovo-verification-mission"),
+    ],
+)
+def test_a_count_a_card_states_or_a_deed_still_gets_the_card(answerer, query, card) -> None:
+    assert card_of(answerer, query) == card

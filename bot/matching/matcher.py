@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -38,6 +38,9 @@ from bot.matching.index import (
 from bot.matching.semantic import MAX_CARDS as MEANING_MAX_CARDS
 from bot.matching.semantic import Meaning, Near
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["FIELD_WEIGHT", "Index", "MatchResult", "Matcher", "Scored", "build_index", "decide"]
 
@@ -80,6 +83,12 @@ OFFICE_WORDS = frozenset(
 )
 WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds"))
 # Words for an organisation's own start or end ("when was NATO founded?")
+COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
+NUMBER_WORDS = frozenset(
+    """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
+    fifty hundred hundreds thousand thousands million millions billion billions dozen dozens
+    percent""".split()
+)
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
 # Decades written as words: a time, like "the 90s", never a subject no card has. (Not
 # "twenties": 1920s or 2020s? Nor "tens".)
@@ -116,6 +125,9 @@ MEANING_SURE = 0.85  # ... to one this close in meaning
 MEANING_SURE_MARGIN = 0.1  # ... and this far ahead of any other (and `_meant`).
 MEANING_SUGGEST = 0.5  # when words found nothing: "did you mean" from this cosine
 MEANING_SPREAD = 0.1  # ... for the cards within this of the closest
+TOGETHER_WORDS = 0.5  # words and meaning together: a card's words score counts this much ...
+TOGETHER_AT = 0.65  # ... in a weighted mean with its closeness in meaning that reaches this
+TOGETHER_MARGIN = 0.04  # ... and leads every other card's by this much
 
 _DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -164,6 +176,7 @@ class Matcher:
         self._use_meaning = meaning  # off: words alone (tests of the word tiers)
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=1024)(card_word_pairs)
+        self._counts = functools.lru_cache(maxsize=1024)(has_count)  # of the cards last asked
 
     # ---- what a query word may stand for ------------------------------------------------
     def known(self, word: str) -> bool:
@@ -383,6 +396,7 @@ class Matcher:
         guarded = (
             any(u.identifier for u in units)
             or self._asks_after_sources(toks)
+            or _who_is_named(text, toks)
             or (len(subjects) == 1 and self._about_founding(subjects[0]))
         )
         result = decide(
@@ -391,7 +405,7 @@ class Matcher:
             only_complete=complete[0] if len(complete) == 1 and len(subjects) >= 2 else None,
             guarded=guarded,
         )
-        if result.card is not None and not self._names_on(result.card, text):
+        if result.card is not None and not self._answers(result.card, text, toks):
             return decide(ranked, guarded=True)
         if result.card is None and not guarded:
             # every word is the cards' or says when ("late", "back"): a time and a subject
@@ -432,14 +446,17 @@ class Matcher:
     def _by_meaning(self, text: str, toks: list[str], words: MatchResult) -> MatchResult:
         """A card no word of the query names but the query plainly means ("is the warming
         planet a topic for nato and the osce?"): answered when its meaning is close and
-        clearly closer than any other card's (`_clear`). Close but not clear, it is offered
-        as "did you mean" when words found nothing. Otherwise what the words found (`words`)
-        stands."""
+        clearly closer than any other card's (`_clear`), or when words and meaning together
+        point at it (`_together`). Close but not clear, it is offered as "did you mean" when
+        words found nothing. Otherwise what the words found (`words`) stands."""
         meaning = self._meaning
-        near = meaning.nearest(text) if meaning is not None else ()
-        if not near:
+        per_card = meaning.closeness(text) if meaning is not None else None
+        if meaning is None or per_card is None:
             return words
+        near = meaning.top(per_card, 3)
         best = self._clear(near, MEANING_AT, MEANING_MARGIN, text, toks)
+        if best is None:
+            best = self._together(meaning, per_card, words, text, toks)
         if best is not None:
             return MatchResult("card", best.card, best.score, words.ranked)
         top = near[0].score
@@ -452,6 +469,32 @@ class Matcher:
             )
             return MatchResult("suggestions", None, top, close)
         return words
+
+    def _together(
+        self, meaning: Meaning, per_card: np.ndarray, words: MatchResult, text: str, toks: list[str]
+    ) -> Near | None:
+        """The card that words and meaning agree on, when neither is clear alone: "do nato
+        and the osce do anything about women in war?" gives words several close cards and
+        meaning several close cards, and one card is high on both. Each card's closeness in
+        meaning plus a share of its words' score (`TOGETHER_WORDS`), as a weighted mean,
+        must reach `TOGETHER_AT` and lead every other card by `TOGETHER_MARGIN`; no name in
+        the query may be missing from it. A card words did not find needs a cosine of
+        0.975, so in practice the words must find it too."""
+        if not words.ranked:
+            return None
+        together = per_card.copy()
+        for s in words.ranked:
+            together[meaning.position[s.card.id]] += TOGETHER_WORDS * s.score
+        first, *rest = meaning.top(together, 2)
+        score = first.score / (1 + TOGETHER_WORDS)
+        lead = (first.score - rest[0].score) / (1 + TOGETHER_WORDS) if rest else 1.0
+        if (
+            score >= TOGETHER_AT
+            and lead >= TOGETHER_MARGIN
+            and self._answers(first.card, text, toks)
+        ):
+            return Near(first.card, score)
+        return None
 
     def _clear(
         self, near: tuple[Near, ...], at: float, margin: float, text: str, toks: list[str]
@@ -470,7 +513,7 @@ class Matcher:
         shares, still comes closest to it. Left in, they carry a short query ("what is the
         osce budget?") to whichever card says "OSCE" most, though its subject ("budget")
         is on no card."""
-        if not self._names_on(near.card, text):
+        if not self._answers(near.card, text, toks):
             return False
         meaning = self._meaning
         rest = " ".join(t for t in toks if t not in ORG_TERMS)
@@ -540,6 +583,16 @@ class Matcher:
             return False
         last = max(self.index.by_year, default=0)
         return not any(is_year(t) and int(t) <= last for t in toks)
+
+    def _answers(self, card: Card, text: str, toks: list[str]) -> bool:
+        """Whether `card` can be the answer: every name of the query is on it
+        (`_names_on`), and a question for a number ("how many staff work in the liaison
+        office?") gets a card only if the card gives a count: the cards are a record of
+        their sources, and a card about the office without its head count would be a
+        confident answer to what it does not say."""
+        if _asks_a_count(toks) and not self._counts(card):
+            return False
+        return self._names_on(card, text)
 
     def _names_on(self, card: Card, text: str) -> bool:
         """Whether every name of two or more capitalised words in the query ("Warsaw Pact",
@@ -841,6 +894,33 @@ def decide(
         return MatchResult("suggestions", None, best.score, close)
     near = tuple(s for s in ranked if s.score >= NEAR)[:3]
     return MatchResult("none", None, best.score, near)
+
+
+def _asks_a_count(toks: Sequence[str]) -> bool:
+    """'how many ...', 'how much ...', 'the number of ...'."""
+    pairs = set(itertools.pairwise(toks))
+    return bool(pairs & COUNT_ASKS)
+
+
+def has_count(card: Card) -> bool:
+    """Whether the card states a count or an amount: a number that is not a year, or a
+    number word ("five Western Balkans countries")."""
+    texts = (card.title, card.summary, *(e.event for e in card.dates))
+    for word in tokens(" ".join(texts)):
+        if word in NUMBER_WORDS or (word.isdigit() and not is_year(word)):
+            return True
+    return False
+
+
+def _who_is_named(text: str, toks: Sequence[str]) -> bool:
+    """'Who was Richard Holbrooke?': a question about a person, whom a card may name in
+    passing ("the Holbrooke-Milosevic agreement") but is not about."""
+    lead = next((w for w in (*WHO_IS, ("who", "was")) if tuple(toks[: len(w)]) == w), None)
+    if lead is None:
+        return False
+    rest = [t for t in toks[len(lead) :] if not is_filler(t)]
+    names = {t for name in _NAME.findall(text) for t in tokens(name)}
+    return bool(rest) and all(t in names for t in rest)
 
 
 def _one_year(toks: Sequence[str]) -> tuple[int, int] | None:

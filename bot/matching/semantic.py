@@ -122,16 +122,27 @@ class Meaning:
             texts.extend(card_texts(card))
         self._matrix = self.vectors.embed(texts)
         self._starts = np.asarray(starts, dtype=np.intp)
+        self.position = {card.id: i for i, card in enumerate(self.cards)}
 
-    def nearest(self, query: str, limit: int = 3) -> tuple[Near, ...]:
-        """The `limit` cards closest in meaning, closest first; none for a query with no
-        word piece the vectors know."""
+    def closeness(self, query: str) -> np.ndarray | None:
+        """Each card's closeness in meaning to the query (its closest text's cosine), in the
+        cards' order; None for a query with no word piece the vectors know."""
         import numpy as np
 
         q = self.vectors.embed_one(query) if self.cards else None
         if q is None:
-            return ()
-        per_card = np.maximum.reduceat(self._matrix @ q, self._starts).tolist()
-        # a few thousand cards at most; ties keep the cards' order, as a stable sort does
-        top = heapq.nsmallest(limit, range(len(per_card)), key=lambda i: -per_card[i])
-        return tuple(Near(self.cards[i], per_card[i]) for i in top)
+            return None
+        return np.maximum.reduceat(self._matrix @ q, self._starts)
+
+    def nearest(self, query: str, limit: int = 3) -> tuple[Near, ...]:
+        """The `limit` cards closest in meaning, closest first; none for a query with no
+        word piece the vectors know."""
+        per_card = self.closeness(query)
+        return () if per_card is None else self.top(per_card, limit)
+
+    def top(self, per_card: np.ndarray, limit: int) -> tuple[Near, ...]:
+        """The `limit` cards of the highest scores, highest first; ties keep the cards'
+        order, as a stable sort does (a few thousand cards at most)."""
+        scores = per_card.tolist()
+        best = heapq.nsmallest(limit, range(len(scores)), key=lambda i: -scores[i])
+        return tuple(Near(self.cards[i], scores[i]) for i in best)
