@@ -17,7 +17,7 @@ import heapq
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Literal
@@ -36,7 +36,7 @@ from bot.matching.index import (
     Index,
 )
 from bot.matching.semantic import MAX_CARDS as MEANING_MAX_CARDS
-from bot.matching.semantic import Meaning, Near
+from bot.matching.semantic import WORD_CACHE, Meaning, Near
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class _Unit:
     """One thing the query says: a word (with what it may stand for) or a thesaurus phrase."""
 
     word: str
-    expansion: dict[str, float]
+    expansion: Mapping[str, float]
     identifier: bool = False  # a number or code: unknown, it means "not what the cards hold"
 
 
@@ -177,13 +177,19 @@ class Matcher:
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=1024)(card_word_pairs)
         self._counts = functools.lru_cache(maxsize=1024)(has_count)  # of the cards last asked
+        self._expanded = functools.lru_cache(maxsize=WORD_CACHE)(self._expansion)
 
     # ---- what a query word may stand for ------------------------------------------------
     def known(self, word: str) -> bool:
         return word in self.index.ids or bool(self.index.same_stem(stem(word)))
 
-    def expand(self, word: str) -> dict[str, float]:
-        """Corpus terms this query word may stand for, with a similarity in (0, 1]."""
+    def expand(self, word: str) -> Mapping[str, float]:
+        """Corpus terms this query word may stand for, with a similarity in (0, 1]. Kept for
+        the words last asked (people use the same few thousand words, and a typo's fuzzy
+        look-up costs ~30 us); the mapping is shared, so read-only."""
+        return self._expanded(word)
+
+    def _expansion(self, word: str) -> Mapping[str, float]:
         idx = self.index
         found: dict[str, float] = {}
         if word in idx.ids:
@@ -420,8 +426,11 @@ class Matcher:
 
     def warm(self) -> None:
         """Load the meaning tier now (a server, at start-up) rather than on the first query
-        that needs it (~0.2 s)."""
-        _ = self._meaning
+        that needs it (~0.2 s), and ask it once: numpy's first product starts its BLAS,
+        which would cost the first user ~0.4 ms."""
+        meaning = self._meaning
+        if meaning is not None:
+            meaning.nearest("osce")
 
     @functools.cached_property
     def _meaning(self) -> Meaning | None:
