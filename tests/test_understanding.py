@@ -348,6 +348,9 @@ def test_an_office_named_alone_is_still_the_cards_name(answerer) -> None:
         "how many people work at the un liaison office in vienna?",
         "how much does the liaison office in vienna cost?",
         "Who was Slobodan Milosevic?",
+        "what does the osce mission in kosovo cost per year?",  # money
+        "who pays for the nato liaison presence in vienna?",
+        "who chairs the political committee at the moment?",  # the present
     ],
 )
 def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer, query) -> None:
@@ -367,6 +370,11 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
         ),
         # a person named, but the question is what was done
         ("Who was monitoring the ceasefire in Kosovo?", "nato-osce-kosovo-verification-mission"),
+        # money the card is about (the financing of terrorism)
+        (
+            "how do nato and the osce cut off money for terrorists?",
+            "nato-osce-action-against-terrorism-unit",
+        ),
     ],
 )
 def test_a_count_a_card_states_or_a_deed_still_gets_the_card(answerer, query, card) -> None:

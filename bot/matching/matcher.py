@@ -74,7 +74,7 @@ DATE_WORDS = frozenset(
 RECENCY_WORDS = frozenset(
     """current currently now nowadays today todays next upcoming tomorrow still anymore
     replaced replace replaces replacement successor successors
-    head heads headed leads leader leaders boss chief""".split()
+    head heads headed leads leader leaders boss chief moment""".split()
 )
 # Offices whose holder changes: "who is the nato secretary general?" asks who holds one now
 OFFICE_WORDS = frozenset(
@@ -88,6 +88,13 @@ NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens
     percent""".split()
+)
+# stems of the words that ask about (or state) money
+MONEY_STEMS = frozenset(
+    stem(w)
+    for w in """budget budgets cost costs spend spending spent euro euros dollar dollars salary
+    salaries price fee fees fund funded funding funds financed financing finance money pay
+    paid pays afford""".split()
 )
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
 # Decades written as words: a time, like "the 90s", never a subject no card has. (Not
@@ -176,7 +183,7 @@ class Matcher:
         self._use_meaning = meaning  # off: words alone (tests of the word tiers)
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=1024)(card_word_pairs)
-        self._counts = functools.lru_cache(maxsize=1024)(has_count)  # of the cards last asked
+        self._states = functools.lru_cache(maxsize=1024)(states)  # of the cards last asked
         self._expanded = functools.lru_cache(maxsize=WORD_CACHE)(self._expansion)
 
     # ---- what a query word may stand for ------------------------------------------------
@@ -595,11 +602,11 @@ class Matcher:
 
     def _answers(self, card: Card, text: str, toks: list[str]) -> bool:
         """Whether `card` can be the answer: every name of the query is on it
-        (`_names_on`), and a question for a number ("how many staff work in the liaison
-        office?") gets a card only if the card gives a count: the cards are a record of
-        their sources, and a card about the office without its head count would be a
-        confident answer to what it does not say."""
-        if _asks_a_count(toks) and not self._counts(card):
+        (`_names_on`), and a question for a number or for money ("how many staff work in
+        the liaison office?", "the office's annual budget") gets a card only if the card
+        states one: the cards are a record of their sources, and a card about the office
+        without its head count would be a confident answer to what it does not say."""
+        if not _asks_for(toks) <= self._states(card):
             return False
         return self._names_on(card, text)
 
@@ -905,20 +912,29 @@ def decide(
     return MatchResult("none", None, best.score, near)
 
 
-def _asks_a_count(toks: Sequence[str]) -> bool:
-    """'how many ...', 'how much ...', 'the number of ...'."""
-    pairs = set(itertools.pairwise(toks))
-    return bool(pairs & COUNT_ASKS)
+def _asks_for(toks: Sequence[str]) -> frozenset[str]:
+    """What kind of fact the query asks for, of those a card may not state: a "count"
+    ('how many ...', 'the number of ...') or "money" ('budget', 'how much does it cost',
+    'who funds ...')."""
+    kinds = set()
+    if set(itertools.pairwise(toks)) & COUNT_ASKS:
+        kinds.add("count")
+    if any(stem(t) in MONEY_STEMS for t in toks):
+        kinds.add("money")
+    return frozenset(kinds)
 
 
-def has_count(card: Card) -> bool:
-    """Whether the card states a count or an amount: a number that is not a year, or a
-    number word ("five Western Balkans countries")."""
-    texts = (card.title, card.summary, *(e.event for e in card.dates))
+def states(card: Card) -> frozenset[str]:
+    """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
+    year, or a number word: "five Western Balkans countries"), money (its financing)."""
+    kinds = set()
+    texts = (card.title, card.summary, *card.topics, *(e.event for e in card.dates))
     for word in tokens(" ".join(texts)):
         if word in NUMBER_WORDS or (word.isdigit() and not is_year(word)):
-            return True
-    return False
+            kinds.add("count")
+        if stem(word) in MONEY_STEMS:
+            kinds.add("money")
+    return frozenset(kinds)
 
 
 def _who_is_named(text: str, toks: Sequence[str]) -> bool:
