@@ -36,7 +36,7 @@ from bot.matching.index import (
     Index,
 )
 from bot.matching.semantic import MAX_CARDS as MEANING_MAX_CARDS
-from bot.matching.semantic import WORD_CACHE, Meaning, Near
+from bot.matching.semantic import Meaning, Near
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
 
 if TYPE_CHECKING:
@@ -184,19 +184,16 @@ class Matcher:
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=1024)(card_word_pairs)
         self._states = functools.lru_cache(maxsize=1024)(states)  # of the cards last asked
-        self._expanded = functools.lru_cache(maxsize=WORD_CACHE)(self._expansion)
 
     # ---- what a query word may stand for ------------------------------------------------
     def known(self, word: str) -> bool:
         return word in self.index.ids or bool(self.index.same_stem(stem(word)))
 
     def expand(self, word: str) -> Mapping[str, float]:
-        """Corpus terms this query word may stand for, with a similarity in (0, 1]. Kept for
-        the words last asked (people use the same few thousand words, and a typo's fuzzy
-        look-up costs ~30 us); the mapping is shared, so read-only."""
-        return self._expanded(word)
+        """Corpus terms this query word may stand for, with a similarity in (0, 1].
 
-    def _expansion(self, word: str) -> Mapping[str, float]:
+        Not kept between queries: a repeated question is answered from the Answerer's
+        memory, and a cache here measured no faster on a first pass over new queries."""
         idx = self.index
         found: dict[str, float] = {}
         if word in idx.ids:
@@ -606,7 +603,8 @@ class Matcher:
         the liaison office?", "the office's annual budget") gets a card only if the card
         states one: the cards are a record of their sources, and a card about the office
         without its head count would be a confident answer to what it does not say."""
-        if not _asks_for(toks) <= self._states(card):
+        asked = _asks_for(toks)
+        if asked and not asked <= self._states(card):
             return False
         return self._names_on(card, text)
 
