@@ -17,7 +17,7 @@ import heapq
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Literal
@@ -82,7 +82,7 @@ OFFICE_WORDS = frozenset(
     president director representative ambassador spokesperson commander sg cio in office""".split()
 )
 WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds"))
-# Words for an organisation's own start or end ("when was NATO founded?")
+# Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
@@ -96,6 +96,7 @@ MONEY_STEMS = frozenset(
     salaries price fee fees fund funded funding funds financed financing finance money pay
     paid pays afford""".split()
 )
+# Words for an organisation's own start or end ("when was NATO founded?")
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
 # Decades written as words: a time, like "the 90s", never a subject no card has. (Not
 # "twenties": 1920s or 2020s? Nor "tens".)
@@ -171,7 +172,7 @@ class _Unit:
     """One thing the query says: a word (with what it may stand for) or a thesaurus phrase."""
 
     word: str
-    expansion: Mapping[str, float]
+    expansion: dict[str, float]
     identifier: bool = False  # a number or code: unknown, it means "not what the cards hold"
 
 
@@ -189,11 +190,8 @@ class Matcher:
     def known(self, word: str) -> bool:
         return word in self.index.ids or bool(self.index.same_stem(stem(word)))
 
-    def expand(self, word: str) -> Mapping[str, float]:
-        """Corpus terms this query word may stand for, with a similarity in (0, 1].
-
-        Not kept between queries: a repeated question is answered from the Answerer's
-        memory, and a cache here measured no faster on a first pass over new queries."""
+    def expand(self, word: str) -> dict[str, float]:
+        """Corpus terms this query word may stand for, with a similarity in (0, 1]."""
         idx = self.index
         found: dict[str, float] = {}
         if word in idx.ids:
@@ -938,12 +936,16 @@ def states(card: Card) -> frozenset[str]:
 def _who_is_named(text: str, toks: Sequence[str]) -> bool:
     """'Who was Richard Holbrooke?': a question about a person, whom a card may name in
     passing ("the Holbrooke-Milosevic agreement") but is not about."""
-    lead = next((w for w in (*WHO_IS, ("who", "was")) if tuple(toks[: len(w)]) == w), None)
-    if lead is None:
-        return False
-    rest = [t for t in toks[len(lead) :] if not is_filler(t)]
+    rest = _after_who(toks, (*WHO_IS, ("who", "was")))
     names = {t for name in _NAME.findall(text) for t in tokens(name)}
     return bool(rest) and all(t in names for t in rest)
+
+
+def _after_who(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> list[str]:
+    """The words after a question's opening 'who is' (one of `leads`), filler dropped;
+    none when it does not open so."""
+    lead = next((w for w in leads if tuple(toks[: len(w)]) == w), None)
+    return [] if lead is None else [t for t in toks[len(lead) :] if not is_filler(t)]
 
 
 def _one_year(toks: Sequence[str]) -> tuple[int, int] | None:
@@ -958,10 +960,7 @@ def _one_year(toks: Sequence[str]) -> tuple[int, int] | None:
 def _who_holds(toks: Sequence[str]) -> bool:
     """'who is the nato secretary general?', 'who's the osce chair': who holds an office,
     which changes (a year the cards cover lifts it, as for the other words of the present)."""
-    lead = next((w for w in WHO_IS if tuple(toks[: len(w)]) == w), None)
-    if lead is None:
-        return False
-    rest = [t for t in toks[len(lead) :] if not is_filler(t) and t not in ORG_TERMS]
+    rest = [t for t in _after_who(toks, WHO_IS) if t not in ORG_TERMS]
     return bool(rest) and all(t in OFFICE_WORDS or t == "of" for t in rest)
 
 
