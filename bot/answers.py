@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,6 +28,10 @@ HELP_WORDS = frozenset({"help", "usage", "commands", "?"})
 LIST_WORDS = frozenset({"list", "topics", "all", "index", "cards", "list topics", "all topics"})
 ANSWER_CACHE = 4096  # recent queries' answers kept (a query is at most 500 characters)
 DEFAULT_AT = dt.time(9, 0)  # the daily post's time when `/osce subscribe` names none
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 @dataclass(frozen=True)
@@ -60,19 +65,26 @@ class Command:
 class Answerer:
     """The matcher plus the answers of their own (help, list, empty); built once per corpus."""
 
-    def __init__(self, corpus: Corpus, *, cache_size: int = ANSWER_CACHE):
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        cache_size: int = ANSWER_CACHE,
+        today: Callable[[], dt.date] = utc_today,
+    ):
         self.corpus = corpus
         self.matcher = Matcher(corpus)
         self.suggester = Suggester(corpus)
-        # Answers are a pure function of the query text and the corpus, and a workspace asks
-        # the same few questions again and again ("kfor", "list"): the most recent ones are
-        # kept, so a repeated question costs a dictionary look-up, not a match.
+        self._today = today  # what "this year" and "last year" are read against
+        # Answers are a pure function of the query text, the corpus and the date, and a
+        # workspace asks the same few questions again and again ("kfor", "list"): the most
+        # recent ones are kept, so a repeated question costs a dictionary look-up, not a match.
         self._answers = functools.lru_cache(maxsize=cache_size)(self._answer)
 
     def answer(self, query: str) -> Answer:
-        return self._answers(query)
+        return self._answers(query, self._today())
 
-    def _answer(self, query: str) -> Answer:
+    def _answer(self, query: str, today: dt.date) -> Answer:
         text = clean(query)
         key = fold(text)
         if not key:
@@ -81,7 +93,7 @@ class Answerer:
             return Answer(query, "help", cleaned=text)
         if key in LIST_WORDS:
             return Answer(query, "list", cleaned=text)
-        result = self.matcher.match(text)
+        result = self.matcher.match(text, today)
         if result.smalltalk:
             thanks = any(t in THANKS_WORDS for t in tokens(text))
             return Answer(query, "greeting", cleaned=text, thanks=thanks)

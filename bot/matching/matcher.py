@@ -12,6 +12,7 @@ size of the corpus. Everything that does not depend on the query is computed at 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 import heapq
 import itertools
@@ -26,6 +27,15 @@ from rapidfuzz import fuzz, process
 
 from bot.cards import Card, Corpus
 from bot.matching.build import build_index
+from bot.matching.dates import (
+    DECADE_WORDS,
+    MONTHS,
+    RANGE_WORDS,
+    is_decade,
+    one_year,
+    say_dates,
+    span_of,
+)
 from bot.matching.index import (
     ALIAS,
     CODE_WEIGHT,
@@ -49,24 +59,14 @@ ORG_WORDS = {
     "nato": "nato", "alliance": "nato", "north atlantic": "nato",
 }  # fmt: skip
 ORG_TERMS = frozenset({"un", "united", "nations", "dppa", "nato", "alliance", "osce"})
-MONTHS = {
-    name: n
-    for n, names in enumerate(
-        (
-            "january jan", "february feb", "march mar", "april apr", "may", "june jun",
-            "july jul", "august aug", "september sep sept", "october oct", "november nov",
-            "december dec",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}  # fmt: skip
 # Words that, around a year, still ask "what happened then?"
 DATE_WORDS = frozenset(
     """happened happen happening events event year years anniversary anniversaries history
     timeline date dates spring summer autumn fall winter early late mid beginning end start
     came come out on going anything news during back then time period related relating
-    regarding concerning involving relations relationship ties""".split()
+    regarding concerning involving relations relationship ties went go goes gone occur occurred
+    occurring took place key main major notable important highlights highlight developments
+    development everything list show give overview summary""".split()
 )
 # Words asking about the present or the future, or who holds an office (which changes): the
 # cards are a record of the sources, so such a question never gets a confident card, only
@@ -98,12 +98,8 @@ MONEY_STEMS = frozenset(
 )
 # Words for an organisation's own start or end ("when was NATO founded?")
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
-# Decades written as words: a time, like "the 90s", never a subject no card has. (Not
-# "twenties": 1920s or 2020s? Nor "tens".)
-DECADE_WORDS = {"seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000}
 WHEN_WORDS = frozenset({"when", "year", "date"})  # asking for a date
 UNDATED = 0.9  # a card without a date, for a question asking when
-ERA_PART = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}  # of a decade, in years
 ERA_WEIGHT = 1.0  # a decade counts as much as one word of the query
 
 CARD_AT = 0.5  # a score from which one card may be answered
@@ -137,7 +133,6 @@ TOGETHER_WORDS = 0.5  # words and meaning together: a card's words score counts 
 TOGETHER_AT = 0.65  # ... in a weighted mean with its closeness in meaning that reaches this
 TOGETHER_MARGIN = 0.04  # ... and leads every other card's by this much
 
-_DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # A capitalised word inside a sentence ("Russia", "Pact"): a name, when no card knows it
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?:[ -]|\s(?:of|for|on|and|the|de)\s)[A-Z][a-z]+)+\b")
@@ -332,12 +327,14 @@ class Matcher:
             i += 1
             if is_filler(tok):
                 continue
-            if _DECADE.match(tok) and toks[i : i + 1] == ["s"]:
+            if is_decade(tok) and toks[i : i + 1] == ["s"]:
                 i += 1  # "the late 90s", "1990s": a time, not a code no card has
                 continue
             if tok in DECADE_WORDS:
                 continue
-            parts = None if self.known(tok) or is_year(tok) else self._split(tok)
+            parts = (
+                None if self.known(tok) or is_year(tok) or tok in DATE_WORDS else self._split(tok)
+            )
             expansion = {} if parts else self.expand(tok)
             if not parts and not expansion and not is_year(tok):
                 parts = self._split_misspelt(tok)
@@ -349,12 +346,15 @@ class Matcher:
         return units, toks
 
     # ---- matching -------------------------------------------------------------------------
-    def match(self, query: str) -> MatchResult:
+    def match(self, query: str, today: dt.date | None = None) -> MatchResult:
+        """The card (or cards, or none) `query` asks for; `today` reads "last year"."""
         idx = self.index
-        text = clean(query)
+        text = say_dates(clean(query), today)
         units, toks = self.units(text)
         if not units:
-            return MatchResult("none", None, 0.0, smalltalk=bool(toks))
+            # nothing but a time ("what happened in the nineties?") or nothing at all
+            dated = self._dated(units, toks, set())
+            return dated or MatchResult("none", None, 0.0, smalltalk=bool(toks))
         # a card's exact name answers at once, unless the question is who holds the office
         # it names ("who is the un secretary-general?")
         for key in () if _who_holds(toks) else (fold(text), " ".join(u.word for u in units)):
@@ -389,7 +389,7 @@ class Matcher:
             s = self._score(i, units, terms, qweights, total, said, anywhere, phrase_terms)
             if s is not None:
                 scored.append(s)
-        era = era_of(toks)
+        era = span_of(toks)
         if era is not None:
             scored = self._in_era(scored, era, ERA_WEIGHT / len(units))
         if WHEN_WORDS.intersection(toks):  # "when did ...": a card with no date cannot say
@@ -418,7 +418,7 @@ class Matcher:
         if result.card is None and not guarded:
             # every word is the cards' or says when ("late", "back"): a time and a subject
             if all(u.expansion or u.word in DATE_WORDS or is_year(u.word) for u in units):
-                period = self._period(scored, era or _one_year(toks), wanted_orgs)
+                period = self._period(scored, era or one_year(toks), wanted_orgs)
                 if period is not None:
                     return period
             return self._by_meaning(text, toks, result)
@@ -636,21 +636,38 @@ class Matcher:
         return max(literal)[1] if literal else word
 
     def _dated(self, units: list[_Unit], toks: list[str], orgs: set[str]) -> MatchResult | None:
-        """'anything going on in 1997?', 'what did nato do in March 2016': that year's (or
-        month's) events, as `/osce 1999` lists them; None when the query asks something else."""
+        """'anything going on in 1997?', 'what did nato do in March 2016', 'what happened in
+        the late 90s', 'between 1998 and 2000?': that year's (or month's, or those years')
+        events, as `/osce 1999` lists them; None when the query asks something else."""
+        span = span_of(toks)
         years = [u for u in units if is_year(u.word)]
-        if len(years) != 1:
+        if span is None and len(years) != 1:
             return None
         rest = [
             u
             for u in units
-            if u is not years[0]
+            if not is_year(u.word)
             and u.word not in DATE_WORDS
             and u.word not in MONTHS
             and u.word not in ORG_TERMS
+            and (span is None or u.word not in RANGE_WORDS)
         ]
         if rest:
             return None
+        idx = self.index
+        mask = idx.org_mask(orgs)
+        if span is not None:
+            low, high = span
+            ids = sorted({i for y in range(low, high + 1) for i in idx.by_year.get(y, ())})
+            cards = tuple(idx.cards[i] for i in ids if idx.has_orgs(i, mask))
+            return MatchResult(
+                "year" if cards else "none",
+                None,
+                1.0 if cards else 0.0,
+                year=low,
+                until=high,
+                year_cards=cards,
+            )
         year = int(years[0].word)
         month = next(
             (
@@ -660,8 +677,6 @@ class Matcher:
             ),
             None,
         )
-        idx = self.index
-        mask = idx.org_mask(orgs)
         ids = [i for i in idx.by_year.get(year, ()) if idx.has_orgs(i, mask)]
         cards = [idx.cards[i] for i in ids]
         if month is not None:
@@ -948,15 +963,6 @@ def _after_who(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> list[st
     return [] if lead is None else [t for t in toks[len(lead) :] if not is_filler(t)]
 
 
-def _one_year(toks: Sequence[str]) -> tuple[int, int] | None:
-    """The query's year as a span, when it names exactly one."""
-    years = {int(t) for t in toks if is_year(t)}
-    if len(years) != 1:
-        return None
-    (year,) = years
-    return year, year
-
-
 def _who_holds(toks: Sequence[str]) -> bool:
     """'who is the nato secretary general?', 'who's the osce chair': who holds an office,
     which changes (a year the cards cover lifts it, as for the other words of the present)."""
@@ -979,18 +985,3 @@ def card_word_pairs(card: Card) -> set[tuple[str, str]]:
         words = [w for w in tokens(text) if not is_filler(w)]
         pairs.update(itertools.pairwise(words))
     return pairs
-
-
-def era_of(toks: Sequence[str]) -> tuple[int, int] | None:
-    """The years a decade in the query spans: 'the late 90s' 1996-1999, 'the 2000s'
-    2000-2009, 'early nineties' 1990-1993; None without one."""
-    for n, tok in enumerate(toks):
-        if tok in DECADE_WORDS:
-            start = DECADE_WORDS[tok]
-        elif _DECADE.match(tok) and toks[n + 1 : n + 2] == ["s"]:
-            start = int(tok) if len(tok) == 4 else int(tok) + (1900 if int(tok) >= 30 else 2000)
-        else:
-            continue
-        low, high = ERA_PART.get(toks[n - 1] if n else "", (0, 9))
-        return start + low, start + high
-    return None

@@ -193,7 +193,8 @@ def year_reply(
         return _period_reply(corpus, year, until, cards)
     if not cards:
         years = sorted({e.year for c in corpus.cards for e in c.dates})
-        text = f"None of my cards has an event in {year}."
+        when = f"{year}–{until}" if until is not None and until != year else str(year)
+        text = f"None of my cards has an event in {when}."
         if years:
             text += " Years I have events for: " + ", ".join(map(str, years)) + "."
         return text, _dicts([_section(text)])
