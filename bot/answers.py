@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -17,13 +18,22 @@ from typing import Literal
 from rapidfuzz.distance import Levenshtein
 
 from bot.cards import Card, Corpus
+from bot.config import Settings
+from bot.daily.calendar import post_for
+from bot.daily.schedule import today_in
 from bot.matching import Matcher
 from bot.matching.suggest import Suggester
-from bot.matching.text import THANKS_WORDS, clean, fold, tokens
+from bot.matching.text import THANKS_WORDS, clean, fold, is_filler, tokens
 
-Kind = Literal["card", "suggestions", "none", "year", "help", "list", "empty", "greeting"]
+Kind = Literal["card", "suggestions", "none", "year", "help", "list", "empty", "greeting", "today"]
 Action = Literal["answer", "today", "subscribe", "unsubscribe", "bad_time", "did_you_mean"]
 
+# the words that may come with "today" in a question for the daily post
+TODAY_WORDS = frozenset(
+    """today todays this day date happened happen happening history historical anniversary
+    anniversaries events event on what s going post osce nato un""".split()
+)
+_THIS_DAY = re.compile(r"\b(?:on )?this (?:day|date)\b")
 HELP_WORDS = frozenset({"help", "usage", "commands", "?"})
 LIST_WORDS = frozenset({"list", "topics", "all", "index", "cards", "list topics", "all topics"})
 ANSWER_CACHE = 4096  # recent queries' answers kept (a query is at most 500 characters)
@@ -32,6 +42,11 @@ DEFAULT_AT = dt.time(9, 0)  # the daily post's time when `/osce subscribe` names
 
 def utc_today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
+
+
+def local_today(settings: Settings) -> Callable[[], dt.date]:
+    """The date it is where the daily post is (DAILY_TZ): "today" for every answer."""
+    return functools.partial(today_in, settings.daily_tz)
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class Answer:
     # would come back as @here; the renderer echoes `query` through `readable`)
     cleaned: str = ""
     thanks: bool = False  # a greeting that thanks
+    day: dt.date | None = None  # for "today": the date whose "on this date" post answers
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,10 @@ class Answerer:
             return Answer(query, "help", cleaned=text)
         if key in LIST_WORDS:
             return Answer(query, "list", cleaned=text)
+        if asks_for_today(text):
+            post = post_for(self.corpus, today)
+            cards = tuple(item.card for section in post.sections for item in section.items)
+            return Answer(query, "today", suggestions=cards, cleaned=text, day=today)
         result = self.matcher.match(text, today)
         if result.smalltalk:
             thanks = any(t in THANKS_WORDS for t in tokens(text))
@@ -160,6 +180,15 @@ class Answerer:
             except ValueError:
                 return Command("bad_time")
         return Command("answer", answer=self.answer(text))
+
+
+def asks_for_today(text: str) -> bool:
+    """'what happened on this day?', 'today in history', 'any anniversaries today?': the
+    daily "on this date" post, for today. Only words about time may come with it: "who is
+    the osce chair today?" asks about an office."""
+    toks = [t for t in tokens(text) if not is_filler(t)]
+    named = "today" in toks or "todays" in toks or _THIS_DAY.search(fold(text)) is not None
+    return named and all(t in TODAY_WORDS for t in toks)
 
 
 def parse_at(text: str | None) -> dt.time:

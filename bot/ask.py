@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from bot.answers import Answer, Answerer
+from bot.answers import Answer, Answerer, local_today
 from bot.cards import Corpus
 from bot.cards.loading import load_checked
 from bot.config import Settings
@@ -52,7 +52,7 @@ def run_ask(
     corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
-    answerer, renderer = Answerer(corpus), Renderer(corpus)
+    answerer, renderer = Answerer(corpus, today=local_today(settings)), Renderer(corpus)
     queries = [query] if query is not None else (line.rstrip("\r\n") for line in stdin)
     for q in queries:
         answer = answerer.answer(q)

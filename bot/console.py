@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.answers import Answerer
+from bot.answers import Answerer, local_today
 from bot.cards.loading import load_checked
 from bot.config import Settings
 from bot.daily.calendar import post_for
@@ -57,7 +57,7 @@ def run_console(
     corpus = load_checked(settings.facts_dir)
     if corpus is None:
         return 1
-    answerer, renderer = Answerer(corpus), Renderer(corpus)
+    answerer, renderer = Answerer(corpus, today=local_today(settings)), Renderer(corpus)
     interactive = stdin.isatty()
     if interactive:
         print(INTRO, file=stdout)

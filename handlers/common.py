@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 from bot.answers import Answer
 from bot.services import Services
 from bot.slack import errors
-from bot.slack.blocks import NO_UNFURL, Renderer, Reply
+from bot.slack.blocks import Renderer
+from bot.slack.reply import NO_UNFURL, Reply
 from bot.state.querylog import LOGGED_KINDS, Logged, logged_text, new_query_id, utc_today
 
 if TYPE_CHECKING:

@@ -16,7 +16,11 @@ import aiohttp
 import pytest
 
 from bot.answers import Answerer
+from bot.config import Settings
+from bot.daily.calendar import post_for
+from bot.daily.schedule import today_in
 from bot.slack.blocks import OPEN_ACTION, SHARE_ACTION
+from bot.slack.daily_blocks import render as render_daily
 from bot.state import Store
 from tests.fakeslack import FakeSlack
 from tests.slack_signing import (
@@ -259,6 +263,22 @@ async def test_mention_in_a_thread_answered_in_that_thread(server: Server, fake:
     assert (await post(server.url, event_body(event, event_id=uid("Ev")), JSON))[0] == 200
     (reply,) = await asyncio.to_thread(wait_posts, fake, channel)
     assert reply.params["thread_ts"] == "1700000000.000001"
+
+
+async def test_on_this_day_in_a_thread_gets_todays_daily_post_there(
+    server: Server, fake: FakeSlack, corpus
+) -> None:
+    """The daily post's "on this date" rules answer a question for today, in its thread,
+    for the date it is where the post goes (DAILY_TZ, Europe/Vienna by default)."""
+    channel = uid("CMEN")
+    event = mention(
+        channel, "1700000000.000310", "<@UBOT> what happened on this day?", thread_ts="1.000002"
+    )
+    assert (await post(server.url, event_body(event, event_id=uid("Ev")), JSON))[0] == 200
+    (reply,) = await asyncio.to_thread(wait_posts, fake, channel)
+    assert reply.params["thread_ts"] == "1.000002"
+    days = {today_in(Settings().daily_tz), today_in(Settings().daily_tz)}  # either, at midnight
+    assert reply.params["text"] in {render_daily(corpus, post_for(corpus, d)).text for d in days}
 
 
 async def test_dm_answered_in_the_dm(server: Server, fake: FakeSlack) -> None:

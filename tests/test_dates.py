@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Answerer
+from bot.answers import Answerer, asks_for_today
+from bot.daily.calendar import post_for
 from bot.matching.dates import say_dates, span_of
 from bot.matching.text import clean, tokens
 from bot.slack.blocks import Renderer
+from bot.slack.daily_blocks import render as render_daily
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 24)
@@ -148,6 +150,33 @@ def test_the_answer_follows_the_date_it_is(corpus) -> None:
     answerer = Answerer(corpus, today=lambda: next(days))
     assert answerer.answer("what happened this year").year == 2026
     assert answerer.answer("what happened this year").year == 2027
+
+
+@pytest.mark.parametrize(
+    ("text", "today"),
+    [
+        ("what happened on this day?", True),
+        ("today in history", True),
+        ("any anniversaries today?", True),
+        ("on this date", True),
+        ("what happened today in osce history", True),
+        ("who is the osce chair today?", False),  # an office, not the calendar
+        ("kfor today", False),
+        ("what happened in 1999", False),
+        ("this day", True),
+    ],
+)
+def test_a_question_for_today_is_told_from_one_that_mentions_it(text, today) -> None:
+    assert asks_for_today(text) is today
+
+
+def test_on_this_day_answers_with_the_daily_post_for_today(answerer) -> None:
+    answer = answerer.answer("what happened on this day?")
+    assert (answer.kind, answer.day, answer.card) == ("today", TODAY, None)
+    post = post_for(answerer.corpus, TODAY)
+    assert answer.suggestions == tuple(i.card for s in post.sections for i in s.items)
+    reply = Renderer(answerer.corpus).reply(answer)
+    assert reply == render_daily(answerer.corpus, post)
 
 
 @pytest.mark.slow

@@ -16,7 +16,8 @@ from bot.config import ConfigError, Settings
 from bot.insights.patch import add_questions, patch, round_trip
 from bot.insights.report import Proposal, build
 from bot.services import Services
-from bot.slack.blocks import HELPFUL_ACTION, NO_UNFURL, NOT_ASKED_ACTION, Renderer
+from bot.slack.blocks import HELPFUL_ACTION, NOT_ASKED_ACTION, Renderer
+from bot.slack.reply import NO_UNFURL
 from bot.state import QueryLog, Store
 from bot.state.querylog import HELPFUL, NOT_ASKED, Logged, Reaction, logged_text
 from handlers import commands

@@ -23,7 +23,7 @@ from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 import handlers
-from bot.answers import Answerer
+from bot.answers import Answerer, local_today
 from bot.cards import Corpus
 from bot.config import Settings
 from bot.services import Services
@@ -78,7 +78,9 @@ def build_app(
         logger=bolt_log,
     )
     metrics = metrics or Metrics.create()
-    services = services or Services(settings, corpus, Answerer(corpus), store, queries)
+    services = services or Services(
+        settings, corpus, Answerer(corpus, today=local_today(settings)), store, queries
+    )
     app.use(Provide(services, Renderer(corpus), metrics, team_id))
     app.error(_on_error)
     handlers.register(app)

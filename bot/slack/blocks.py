@@ -8,12 +8,8 @@ that came from a user is escaped, so `<!channel>` in a query can never become a 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -29,7 +25,10 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.cards import ORG_NAMES, Card, Corpus, DateEvent
+from bot.daily.calendar import post_for
 from bot.matching.text import readable
+from bot.slack.daily_blocks import render as render_daily
+from bot.slack.reply import Blocks, Reply, source_line
 from bot.slack.text import (
     BUTTON_TEXT_MAX,
     ECHO_MAX,
@@ -53,34 +52,6 @@ NOT_ASKED_ACTION = f"{FEEDBACK_ACTION}:not_asked"
 # after "Not what I asked": `pick_card:0..n` (value "QUERY_ID|CARD") and `pick_card:none`
 PICK_ACTION = "pick_card"
 NONE_FIT_ACTION = f"{PICK_ACTION}:none"
-
-Blocks = tuple[dict[str, Any], ...]
-# Card links are not unfurled: the card already shows the passage, and a preview of a UN
-# page would bury it.
-NO_UNFURL: Mapping[str, bool] = MappingProxyType({"unfurl_links": False, "unfurl_media": False})
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What is sent to Slack: a plain-text fallback (notifications) and Block Kit blocks."""
-
-    text: str
-    blocks: Blocks
-    # the ack's JSON when already known (a cached template with the query id filled in)
-    json_body: str | None = field(default=None, repr=False, compare=False)
-
-    @functools.cached_property
-    def ephemeral_json(self) -> str:
-        """This reply as the JSON body of an ephemeral slash-command ack, serialised once.
-
-        The Renderer caches Replies, so a card's JSON is built on its first request only;
-        serialising a few KB of blocks per request cost more CPU than the rest of the ack.
-        """
-        if self.json_body is not None:
-            return self.json_body
-        return json.dumps(
-            {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks, **NO_UNFURL}
-        )
 
 
 def _dicts(blocks: Sequence[Block]) -> Blocks:
@@ -120,14 +91,6 @@ def parse_choice(value: str) -> tuple[str, str]:
     """(query id or "", card id) from a button's value; card ids are slugs, never with '|'."""
     query_id, sep, card_id = value.rpartition("|")
     return (query_id, card_id) if sep else ("", value)
-
-
-def source_line(corpus: Corpus, card: Card) -> str:
-    source = corpus.source_of(card)
-    parts = [source.publisher, f"“{source.title}”"]
-    if source.display_date():
-        parts.append(f"updated {source.display_date()}")
-    return " · ".join(parts)
 
 
 def card_blocks(corpus: Corpus, card: Card) -> list[Block]:
@@ -427,6 +390,11 @@ class Renderer:
             until = answer.until
             key = f"year:{year}:{month}:{until}:{','.join(c.id for c in cards)}"
             return self._once(key, lambda: year_reply(corpus, year, cards, month, until))
+        if answer.kind == "today" and answer.day is not None:
+            day = answer.day
+            return self._cached(
+                f":today:{day}", lambda: render_daily(corpus, post_for(corpus, day))
+            )
         if answer.kind == "greeting":
             thanks = answer.thanks
             return self._once(f":hi:{thanks}", lambda: greeting_reply(thanks=thanks))

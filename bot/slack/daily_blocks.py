@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 from bot.cards import Card, Corpus
 from bot.cards.model import long_date
 from bot.daily.calendar import DailyItem, DailyPost
-from bot.slack.blocks import Reply, source_line
+from bot.slack.reply import Reply, source_line
 from bot.slack.text import HEADER_MAX, MAX_BLOCKS, SECTION_MAX
 from bot.slack.text import cut as _clip
 from bot.slack.text import escape as _esc

@@ -118,7 +118,7 @@ async def _check_token(client: AsyncWebClient) -> tuple[str, str | None]:
 
 @contextlib.asynccontextmanager
 async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]:
-    from bot.answers import Answerer
+    from bot.answers import Answerer, local_today
     from bot.services import Services
     from bot.slack.scheduler import run_daily
     from bot.state import QueryLog, Store
@@ -130,7 +130,7 @@ async def _running(settings: Settings, corpus: Corpus) -> AsyncIterator[Running]
             metrics = Metrics.create()
             queries = QueryLog(store, settings.query_log_days, settings.query_log_key)
             await asyncio.to_thread(queries.prune)  # QUERY_LOG_DAYS=0 also drops what was kept
-            answerer = Answerer(corpus)
+            answerer = Answerer(corpus, today=local_today(settings))
             answerer.matcher.warm()  # before settle_heap, which freezes what start-up built
             services = Services(
                 settings, corpus, answerer, store, queries if queries.enabled else None
