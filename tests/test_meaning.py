@@ -10,6 +10,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bot.matching.matcher as matcher_module
 from bot.cards import Card, Corpus, Source
@@ -164,3 +166,60 @@ def test_warm_loads_the_tier_before_the_first_query(corpus) -> None:
     assert "_meaning" not in matcher.__dict__  # a keyword-only process never pays for it
     matcher.warm()
     assert matcher.__dict__["_meaning"] is not None
+
+
+def test_warm_reads_every_cards_word_pairs_when_the_cache_holds_them_all(corpus) -> None:
+    matcher = Matcher(corpus)
+    matcher.warm()
+    assert matcher._pairs.cache_info().currsize == len(corpus.cards)
+
+
+def tokenizer_pieces(vectors: Vectors, word: str) -> list[int]:
+    ids = vectors._tokenizer.encode(word, add_special_tokens=False).ids
+    return [i for i in ids if i != vectors._unknown]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=30))
+def test_a_words_pieces_are_those_the_tokenizer_gives(vectors: Vectors, word: str) -> None:
+    """The pieces are found without the tokenizer for speed; they must be its pieces."""
+    assert vectors.piece_ids(word) == tokenizer_pieces(vectors, word)
+
+
+@pytest.mark.parametrize(
+    "word", ["cooperaton", "natoosce", "unscr1325", "x" * 101, "peacekeeping", "osce"]
+)
+def test_typos_and_run_together_words_have_the_tokenizers_pieces(vectors, word) -> None:
+    assert vectors.piece_ids(word) == tokenizer_pieces(vectors, word)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what do nato and the osce do for women caught up in wars?",
+        "natoosce cooperaton on",
+        "do nato and the osce do anything about the earth heating up?",
+        "nato osce staff",
+        "how do the un and the osce work on mediation together",
+    ],
+)
+def test_words_and_meaning_together_rank_as_over_every_card(matchers, monkeypatch, query) -> None:
+    """`_together` sums only the cards words found and the closest in meaning; the best two
+    are those of the sums over every card."""
+    monkeypatch.setattr(matcher_module, "TOGETHER_AT", -9.0)  # always the best, to compare
+    monkeypatch.setattr(matcher_module, "TOGETHER_MARGIN", -9.0)
+    with_meaning, words_alone = matchers
+    meaning = with_meaning._meaning
+    words = words_alone.match(query)
+    per_card = meaning.closeness(query)
+    together = per_card.copy()
+    for s in words.ranked:
+        together[meaning.position[s.card.id]] += matcher_module.TOGETHER_WORDS * s.score
+    (best,) = meaning.top(together, 1)
+    toks = query.split()
+    found = with_meaning._together(meaning, per_card, meaning.top(per_card, 3), words, query, toks)
+    if not words.ranked:
+        assert found is None
+    else:
+        assert found.card is best.card
+        assert found.score == pytest.approx(best.score / 1.5, abs=1e-6)

@@ -111,6 +111,7 @@ SUGGEST_AT = 0.3  # candidates worth offering as "did you mean"
 MAX_UNKNOWN_SHARE = 0.4  # of the query's weight, in words no card has
 NEAR = 0.15  # below this nothing is offered at all
 MAX_SUGGESTIONS = 5
+PAIRS_CACHE = 1024  # cards whose word pairs are kept (`_names_on`)
 RARE_MIN_POSTINGS = 50  # below this corpus size every word is "rare": all cards are scored
 MAX_POSTINGS = 20_000
 PRE_SHARE = 0.5
@@ -178,7 +179,7 @@ class Matcher:
         self.index: Index = build_index(corpus)
         self._use_meaning = meaning  # off: words alone (tests of the word tiers)
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
-        self._pairs = functools.lru_cache(maxsize=1024)(card_word_pairs)
+        self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(card_word_pairs)
         self._states = functools.lru_cache(maxsize=1024)(states)  # of the cards last asked
 
     # ---- what a query word may stand for ------------------------------------------------
@@ -444,12 +445,19 @@ class Matcher:
         return result
 
     def warm(self) -> None:
-        """Load the meaning tier now (a server, at start-up) rather than on the first query
-        that needs it (~0.2 s), and ask it once: numpy's first product starts its BLAS,
-        which would cost the first user ~0.4 ms."""
+        """Do now (a server, at start-up) what the first queries would otherwise pay for:
+        load the meaning tier (~0.2 s) and ask it once (numpy's first product starts its
+        BLAS, ~0.4 ms); key the thesaurus phrases (~3 ms); and, for a corpus the cache
+        holds whole, read every card's word pairs for `_names_on` (~0.16 ms a card, which
+        the first query naming a "Capitalised Name" paid per candidate)."""
         meaning = self._meaning
         if meaning is not None:
             meaning.nearest("osce")
+        _ = self._phrases_by_pair
+        cards = self.index.cards
+        if len(cards) <= PAIRS_CACHE:
+            for card in cards:
+                self._pairs(card)
 
     @functools.cached_property
     def _meaning(self) -> Meaning | None:
@@ -484,7 +492,7 @@ class Matcher:
         near = meaning.top(per_card, 3)
         best = self._clear(near, MEANING_AT, MEANING_MARGIN, text, toks)
         if best is None:
-            best = self._together(meaning, per_card, words, text, toks)
+            best = self._together(meaning, per_card, near, words, text, toks)
         if best is not None:
             return MatchResult("card", best.card, best.score, words.ranked)
         top = near[0].score
@@ -499,7 +507,13 @@ class Matcher:
         return words
 
     def _together(
-        self, meaning: Meaning, per_card: np.ndarray, words: MatchResult, text: str, toks: list[str]
+        self,
+        meaning: Meaning,
+        per_card: np.ndarray,
+        near: tuple[Near, ...],
+        words: MatchResult,
+        text: str,
+        toks: list[str],
     ) -> Near | None:
         """The card that words and meaning agree on, when neither is clear alone: "do nato
         and the osce do anything about women in war?" gives words several close cards and
@@ -510,18 +524,18 @@ class Matcher:
         0.975, so in practice the words must find it too."""
         if not words.ranked:
             return None
-        together = per_card.copy()
+        # The two best sums are among the cards words found and the closest in meaning
+        # (`near`): any other card has no words score and a cosine below near's last.
+        position = meaning.position
+        sums = {n.card.id: (n.score, position[n.card.id], n.card) for n in near}
         for s in words.ranked:
-            together[meaning.position[s.card.id]] += TOGETHER_WORDS * s.score
-        first, *rest = meaning.top(together, 2)
-        score = first.score / (1 + TOGETHER_WORDS)
-        lead = (first.score - rest[0].score) / (1 + TOGETHER_WORDS) if rest else 1.0
-        if (
-            score >= TOGETHER_AT
-            and lead >= TOGETHER_MARGIN
-            and self._answers(first.card, text, toks)
-        ):
-            return Near(first.card, score)
+            at = position[s.card.id]
+            sums[s.card.id] = (per_card.item(at) + TOGETHER_WORDS * s.score, at, s.card)
+        first, *rest = sorted(sums.values(), key=lambda v: (-v[0], v[1]))[:2]
+        score = first[0] / (1 + TOGETHER_WORDS)
+        lead = (first[0] - rest[0][0]) / (1 + TOGETHER_WORDS) if rest else 1.0
+        if score >= TOGETHER_AT and lead >= TOGETHER_MARGIN and self._answers(first[2], text, toks):
+            return Near(first[2], score)
         return None
 
     def _clear(

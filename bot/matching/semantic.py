@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_CARDS = 5_000  # above this the tier is off: it scores every card, and a card is ~10 texts
+MAX_WORD_CHARS = 100  # WordPiece's limit: a longer word is [UNK]
 WORD_CACHE = 8_192  # words whose vectors are kept (1 KB each)
 _WORD = re.compile(r"\w+|[^\w\s]")
 
@@ -68,6 +69,12 @@ class Vectors:
         self._tokenizer = Tokenizer.from_file(str(data / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._unknown = self._tokenizer.token_to_id("[UNK]")
+        # An ASCII word's pieces are found here, as WordPiece finds them (the longest piece
+        # of the vocabulary that starts the word, then the longest that goes on from there,
+        # "##"-marked): the tokenizer costs ~10 us a call, most of a first-seen word's cost,
+        # and most words are one piece. Other words go through the tokenizer, which
+        # normalises them first (tests/test_meaning.py checks both give the same pieces).
+        self._pieces = self._tokenizer.get_vocab()
         # A word's vector (the sum of its pieces'), kept for the words last seen: the
         # tokenizer costs ~15 us a call and people use the same few thousand words, so a
         # query costs one look-up and one addition a word.
@@ -86,9 +93,43 @@ class Vectors:
 
     def _word_vector(self, word: str) -> np.ndarray | None:
         """The sum of a word's pieces' vectors; None when the vectors know none of them."""
-        enc = self._tokenizer.encode(word, add_special_tokens=False)
-        ids = [i for i in enc.ids if i != self._unknown]
-        return self._scale[ids] @ self._codes[ids] if ids else None
+        if word.isascii() and word.isalnum():
+            ids = self.piece_ids(word)
+        else:
+            enc = self._tokenizer.encode(word, add_special_tokens=False)
+            ids = [i for i in enc.ids if i != self._unknown]
+        if not ids:
+            return None
+        codes, scale = self._codes, self._scale
+        v = codes[ids[0]] * scale[ids[0]]  # row by row: 1-3 pieces, cheaper than a product
+        for i in ids[1:]:
+            v += codes[i] * scale[i]
+        return v
+
+    def piece_ids(self, word: str) -> list[int]:
+        """The vocabulary pieces of a lower-case ASCII word, longest first from the left, as
+        BERT's WordPiece splits it; none when some part of it is no piece (the tokenizer
+        would say [UNK] for the whole word)."""
+        pieces = self._pieces
+        whole = pieces.get(word)
+        if whole is not None:
+            return [whole]
+        if len(word) > MAX_WORD_CHARS:
+            return []
+        ids: list[int] = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            while end > start:
+                found = pieces.get(word[start:end] if start == 0 else "##" + word[start:end])
+                if found is not None:
+                    ids.append(found)
+                    break
+                end -= 1
+            else:
+                return []
+            start = end
+        return ids
 
     def embed_one(self, text: str) -> np.ndarray | None:
         """A text's unit vector; None when it has no piece the vectors know.
