@@ -168,7 +168,7 @@ def test_warm_loads_the_tier_before_the_first_query(corpus) -> None:
     assert matcher.__dict__["_meaning"] is not None
 
 
-def test_warm_reads_every_cards_word_pairs_when_the_cache_holds_them_all(corpus) -> None:
+def test_warm_reads_every_cards_word_pairs_for_a_small_corpus(corpus) -> None:
     matcher = Matcher(corpus)
     matcher.warm()
     assert matcher._pairs.cache_info().currsize == len(corpus.cards)

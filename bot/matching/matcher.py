@@ -112,6 +112,7 @@ MAX_UNKNOWN_SHARE = 0.4  # of the query's weight, in words no card has
 NEAR = 0.15  # below this nothing is offered at all
 MAX_SUGGESTIONS = 5
 PAIRS_CACHE = 1024  # cards whose word pairs are kept (`_names_on`)
+PAIRS_WARM = 256  # ... read for every card at start-up up to this many (~10 kB, ~0.16 ms each)
 RARE_MIN_POSTINGS = 50  # below this corpus size every word is "rare": all cards are scored
 MAX_POSTINGS = 20_000
 PRE_SHARE = 0.5
@@ -447,15 +448,15 @@ class Matcher:
     def warm(self) -> None:
         """Do now (a server, at start-up) what the first queries would otherwise pay for:
         load the meaning tier (~0.2 s) and ask it once (numpy's first product starts its
-        BLAS, ~0.4 ms); key the thesaurus phrases (~3 ms); and, for a corpus the cache
-        holds whole, read every card's word pairs for `_names_on` (~0.16 ms a card, which
+        BLAS, ~0.4 ms); key the thesaurus phrases (~3 ms); and, for a small corpus
+        (`PAIRS_WARM`), read every card's word pairs for `_names_on` (~0.16 ms a card, which
         the first query naming a "Capitalised Name" paid per candidate)."""
         meaning = self._meaning
         if meaning is not None:
             meaning.nearest("osce")
         _ = self._phrases_by_pair
         cards = self.index.cards
-        if len(cards) <= PAIRS_CACHE:
+        if len(cards) <= PAIRS_WARM:
             for card in cards:
                 self._pairs(card)
 
