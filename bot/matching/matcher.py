@@ -688,29 +688,21 @@ class Matcher:
             return None
         idx = self.index
         mask = idx.org_mask(orgs)
+        month = None
         if span is not None:
-            low, high = span
-            ids = sorted({i for y in range(low, high + 1) for i in idx.by_year.get(y, ())})
-            cards = tuple(idx.cards[i] for i in ids if idx.has_orgs(i, mask))
-            return MatchResult(
-                "year" if cards else "none",
+            year, until = span
+        else:
+            year = until = int(years[0].word)
+            month = next(
+                (
+                    MONTHS[t]
+                    for n, t in enumerate(toks)
+                    if t in MONTHS and (t != "may" or toks[n + 1 : n + 2] == [years[0].word])
+                ),
                 None,
-                1.0 if cards else 0.0,
-                year=low,
-                until=high,
-                year_cards=cards,
             )
-        year = int(years[0].word)
-        month = next(
-            (
-                MONTHS[t]
-                for n, t in enumerate(toks)
-                if t in MONTHS and (t != "may" or toks[n + 1 : n + 2] == [years[0].word])
-            ),
-            None,
-        )
-        ids = [i for i in idx.by_year.get(year, ()) if idx.has_orgs(i, mask)]
-        cards = [idx.cards[i] for i in ids]
+        ids = sorted({i for y in range(year, until + 1) for i in idx.by_year.get(y, ())})
+        cards = [idx.cards[i] for i in ids if idx.has_orgs(i, mask)]
         if month is not None:
             in_month = [
                 c for c in cards if any(e.year == year and e.month == month for e in c.dates)
@@ -726,6 +718,7 @@ class Matcher:
             year=year,
             month=month,
             year_cards=tuple(cards),
+            until=None if span is None else until,
         )
 
     def _candidates(self, units: list[_Unit], orgs: set[str]) -> list[int]:
