@@ -379,3 +379,22 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
 )
 def test_a_count_a_card_states_or_a_deed_still_gets_the_card(answerer, query, card) -> None:
     assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
+    ("typed", "card_word", "read"),
+    [
+        ("engagments", "engagements", True),  # a letter left out
+        ("engagemants", "engagements", True),  # a letter wrong
+        ("enlargement", "engagements", False),  # another word: four letters apart
+        ("cooperaton", "cooperation", True),
+    ],
+)
+def test_a_typo_is_one_letter_or_so_off_not_another_word(corpus, typed, card_word, read) -> None:
+    """A word is read as a card's word it resembles only as closely as a typo does: one
+    letter wrong in six (rapidfuzz ratio 83), not two in ten (80)."""
+    assert (card_word in Matcher(corpus, meaning=False).expand(typed)) is read
+
+
+def test_a_word_like_a_card_word_gives_no_confident_card(answerer) -> None:
+    assert answerer.answer("nato enlargement to the east").card is None

@@ -118,6 +118,8 @@ MAX_POSTINGS = 20_000
 PRE_SHARE = 0.5
 MAX_SCORED = 40  # pre-ranked by the query's words; the full score only for these
 FUZZY_LIMIT = 4
+FUZZY_CUTOFF_SHORT = 85  # rapidfuzz ratio a typo of a word of up to 5 letters needs
+FUZZY_CUTOFF = 82  # ... and of a longer word: one letter wrong in 6 (83), not two in 10 (80)
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
 PERIOD_SPREAD = 0.1  # a time named, no card clear: the cards this close to the best, dated then
@@ -203,7 +205,7 @@ class Matcher:
         if found:
             return found
         if len(word) >= 4:
-            cutoff = 85 if len(word) <= 5 else 80
+            cutoff = FUZZY_CUTOFF_SHORT if len(word) <= 5 else FUZZY_CUTOFF
             for cand, score, _ in process.extract(
                 word,
                 self._fuzzy_pool(word),
