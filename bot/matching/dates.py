@@ -17,21 +17,14 @@ from collections.abc import Sequence
 
 from bot.matching.text import is_year
 
-MONTHS = {
-    name: n
-    for n, names in enumerate(
-        (
-            "january jan", "february feb", "march mar", "april apr", "may", "june jun",
-            "july jul", "august aug", "september sep sept", "october oct", "november nov",
-            "december dec",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}  # fmt: skip
-MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-).split()
+# each month's spellings, its full name first: the one list the names, the look-up and the
+# pattern of dates in text are made from
+_MONTH_SPELLINGS = (
+    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+    "august aug", "september sep sept", "october oct", "november nov", "december dec",
+)  # fmt: skip
+MONTHS = {name: n for n, names in enumerate(_MONTH_SPELLINGS, start=1) for name in names.split()}
+MONTH_NAMES = tuple(names.split()[0] for names in _MONTH_SPELLINGS)
 # Decades written as words: a time, like "the 90s", never a subject no card has. (Not
 # "twenties": 1920s or 2020s? Nor "tens".)
 DECADE_WORDS = {"seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000}
@@ -42,7 +35,7 @@ MAX_RANGE = 30  # years; "1993 ... 2019" farther apart than this are two years, 
 
 _DECADE = re.compile(r"^(?:1[89]|20)?\d0$")
 _YEAR = r"(?:1[89]|20)\d\d"
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"  # longest first
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # 1999-06-10: ISO, year first
 _ISO = re.compile(rf"\b({_YEAR})-(0?[1-9]|1[0-2])-(?:[12]\d|3[01]|0?[1-9])\b")
