@@ -372,9 +372,10 @@ class Matcher:
         idx = self.index
         text = say_dates(clean(query), today)
         units, toks = self.units(text)
+        era = span_of(toks)  # a decade or a range of years
         if not units:
             # nothing but a time ("what happened in the nineties?") or nothing at all
-            dated = self._dated(units, toks, set())
+            dated = self._dated(units, toks, set(), era)
             return dated or MatchResult("none", None, 0.0, smalltalk=bool(toks))
         # a card's exact name answers at once, unless the question is who holds the office
         # it names ("who is the un secretary-general?")
@@ -385,7 +386,7 @@ class Matcher:
                 return MatchResult("card", card, 1.0, (Scored(card, 1.0, True),))
         folded = " ".join(toks)
         wanted_orgs = {org for phrase, org in ORG_WORDS.items() if f" {phrase} " in f" {folded} "}
-        dated = self._dated(units, toks, wanted_orgs)
+        dated = self._dated(units, toks, wanted_orgs, era)
         if dated is not None:
             return dated
 
@@ -410,7 +411,6 @@ class Matcher:
             s = self._score(i, units, terms, qweights, total, said, anywhere, phrase_terms)
             if s is not None:
                 scored.append(s)
-        era = span_of(toks)
         if era is not None:
             scored = self._in_era(scored, era, ERA_WEIGHT / len(units))
         if WHEN_WORDS.intersection(toks):  # "when did ...": a card with no date cannot say
@@ -669,11 +669,17 @@ class Matcher:
         literal = [(sim, t) for t, sim in self.expand(word).items() if not t.startswith("§")]
         return max(literal)[1] if literal else word
 
-    def _dated(self, units: list[_Unit], toks: list[str], orgs: set[str]) -> MatchResult | None:
+    def _dated(
+        self,
+        units: list[_Unit],
+        toks: list[str],
+        orgs: set[str],
+        span: tuple[int, int] | None,
+    ) -> MatchResult | None:
         """'anything going on in 1997?', 'what did nato do in March 2016', 'what happened in
         the late 90s', 'between 1998 and 2000?': that year's (or month's, or those years')
-        events, as `/osce 1999` lists them; None when the query asks something else."""
-        span = span_of(toks)
+        events, as `/osce 1999` lists them; None when the query asks something else. `span`
+        is the query's decade or range of years (`span_of`)."""
         years = [u for u in units if is_year(u.word)]
         if span is None and len(years) != 1:
             return None
