@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.cards import Card, Corpus
 from bot.config import Settings
-from bot.daily.calendar import post_for
+from bot.daily.calendar import DailyPost, post_for
 from bot.daily.schedule import today_in
 from bot.matching import Matcher
 from bot.matching.suggest import Suggester
@@ -65,7 +65,7 @@ class Answer:
     # would come back as @here; the renderer echoes `query` through `readable`)
     cleaned: str = ""
     thanks: bool = False  # a greeting that thanks
-    day: dt.date | None = None  # for "today": the date whose "on this date" post answers
+    post: DailyPost | None = None  # for "today": today's "on this date" post
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,7 @@ class Answerer:
             return Answer(query, "list", cleaned=text)
         if asks_for_today(text):
             post = post_for(self.corpus, today)
-            cards = tuple(item.card for section in post.sections for item in section.items)
-            return Answer(query, "today", suggestions=cards, cleaned=text, day=today)
+            return Answer(query, "today", suggestions=post.cards, cleaned=text, post=post)
         result = self.matcher.match(text, today)
         if result.smalltalk:
             thanks = any(t in THANKS_WORDS for t in tokens(text))

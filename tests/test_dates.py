@@ -172,9 +172,9 @@ def test_a_question_for_today_is_told_from_one_that_mentions_it(text, today) -> 
 
 def test_on_this_day_answers_with_the_daily_post_for_today(answerer) -> None:
     answer = answerer.answer("what happened on this day?")
-    assert (answer.kind, answer.day, answer.card) == ("today", TODAY, None)
+    assert (answer.kind, answer.post.day, answer.card) == ("today", TODAY, None)
     post = post_for(answerer.corpus, TODAY)
-    assert answer.suggestions == tuple(i.card for s in post.sections for i in s.items)
+    assert answer.suggestions == post.cards
     reply = Renderer(answerer.corpus).reply(answer)
     assert reply == render_daily(answerer.corpus, post)
 

@@ -25,7 +25,6 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.cards import ORG_NAMES, Card, Corpus, DateEvent
-from bot.daily.calendar import post_for
 from bot.matching.text import readable
 from bot.slack.daily_blocks import render as render_daily
 from bot.slack.reply import Blocks, Reply, source_line
@@ -390,11 +389,9 @@ class Renderer:
             until = answer.until
             key = f"year:{year}:{month}:{until}:{','.join(c.id for c in cards)}"
             return self._once(key, lambda: year_reply(corpus, year, cards, month, until))
-        if answer.kind == "today" and answer.day is not None:
-            day = answer.day
-            return self._cached(
-                f":today:{day}", lambda: render_daily(corpus, post_for(corpus, day))
-            )
+        if answer.kind == "today" and answer.post is not None:
+            post = answer.post
+            return self._cached(f":today:{post.day}", lambda: render_daily(corpus, post))
         if answer.kind == "greeting":
             thanks = answer.thanks
             return self._once(f":hi:{thanks}", lambda: greeting_reply(thanks=thanks))
