@@ -100,6 +100,38 @@ async def test_health_reports_a_database_that_went_away(
             await health.stop()
 
 
+class HeldAuthTest:
+    """A client whose auth.test answers only when the test says so. The race below needs
+    the answer and the cancel in the same loop turn, which no real socket can schedule."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+        self.answer: asyncio.Future[dict[str, bool]] = asyncio.get_running_loop().create_future()
+
+    async def auth_test(self) -> dict[str, bool]:
+        self.asked.set()
+        return await self.answer
+
+
+async def test_health_stops_when_cancelled_as_its_check_returns(tmp_path: Path) -> None:
+    """CI hung on a refused app token: the health check's auth.test returned in the very
+    turn `stop()` cancelled it, `asyncio.wait_for` (3.11) dropped the cancel, and the task
+    slept its 30 s interval, again and again, while shutdown waited for it."""
+    client = HeldAuthTest()
+    store = Store(f"sqlite:///{tmp_path / 'h.db'}")
+    health = Health(client, store, cards=1, interval=3600)  # type: ignore[arg-type]
+    health.start()
+    try:
+        async with asyncio.timeout(5):
+            await client.asked.wait()
+        client.answer.set_result({"ok": True})
+        async with asyncio.timeout(5):
+            await health.stop()  # cancels in the same turn as the answer
+        assert health._task is not None and health._task.cancelled()
+    finally:
+        store.close()
+
+
 async def test_socket_mode_serves_health_and_metrics_on_port(
     socket_slack: SocketSlack,  # noqa: F811
     fake_slack: FakeSlack,

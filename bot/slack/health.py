@@ -4,6 +4,11 @@ Two parts: Slack's Web API (auth.test, called every `Settings.health_interval` s
 background task and cached, so a probe every second costs Slack nothing) and the database
 (`SELECT 1` per probe: cheap, and the part that goes away suddenly). 200 with
 `{"ok": true, ...}` when both work, 503 naming the part that failed otherwise.
+
+Timeouts use `asyncio.timeout`, not `asyncio.wait_for`: on Python 3.11, `wait_for` returns
+the result and drops the cancellation when the call finishes in the same loop turn as a
+cancel (CPython gh-86296). The health task then slept on and `stop()` waited for it: a bot
+told to stop (a refused app token) hung instead of exiting.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ DB_TIMEOUT = 5.0
 async def slack_status(client: AsyncWebClient) -> str:
     """`ok`, or why the Web API cannot be used (an error code, never a token)."""
     try:
-        await asyncio.wait_for(client.auth_test(), CHECK_TIMEOUT)
+        async with asyncio.timeout(CHECK_TIMEOUT):  # not wait_for: see the module's docstring
+            await client.auth_test()
     except SlackApiError as exc:
         return errors.error_code(exc)
     except (aiohttp.ClientError, OSError, TimeoutError) as exc:
@@ -70,7 +76,8 @@ class Health:
 
     async def database(self) -> str:
         try:
-            await asyncio.wait_for(asyncio.to_thread(self.store.ping), DB_TIMEOUT)
+            async with asyncio.timeout(DB_TIMEOUT):
+                await asyncio.to_thread(self.store.ping)
         except TimeoutError:
             return "timeout"
         except Exception as exc:  # any driver error means "not usable": report, don't raise
