@@ -14,6 +14,7 @@ import errno
 import gc
 import logging
 import signal
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -230,29 +231,52 @@ async def _until_signalled() -> None:
     log.info("shutting down")
 
 
-async def _listen(runner: web.AppRunner, host: str, port: int) -> None:
-    """Bind, or say in one line which port could not be had."""
+async def _listen(runner: web.AppRunner, host: str, port: int) -> socket.socket:
+    """Bind, or say in one line which port could not be had. The listening socket is ours,
+    not TCPSite's, so that `_close` can stop accepting on it before aiohttp closes it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        await web.TCPSite(runner, host, port).start()
+        sock = socket.create_server((host, port), family=family, backlog=128)
     except OSError as exc:
         why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
         raise NetworkUnavailable(
             f"port {port} on {host} {why}: choose another with --port or PORT"
         ) from None
+    await web.SockSite(runner, sock).start()
+    return sock
+
+
+async def _close(runner: web.AppRunner, listening: socket.socket | None) -> None:
+    """Stop accepting, let connections already accepted reach their handler, then let
+    aiohttp close the server and finish the requests in flight.
+
+    asyncio makes an accepted connection's transport a loop turn after the accept, and the
+    transport joins the server then: a `Server.close()` in between fails an assert and leaks
+    the socket (CPython gh-109564, open); a SIGTERM under traffic lands there now and then.
+    So the reader goes first, then three loop turns pass, enough for each such connection's
+    transport, `connection_made` and aiohttp's handler to start (tests/test_listening.py
+    needs two): aiohttp then closes it as idle at once, where a handler it saw no start of
+    would be waited for 60 s."""
+    if listening is not None and listening.fileno() != -1:
+        asyncio.get_running_loop().remove_reader(listening.fileno())
+        for _ in range(3):
+            await asyncio.sleep(0)
+    await runner.cleanup()
 
 
 async def _serve_http(settings: Settings, corpus: Corpus, port: int, host: str) -> None:
     async with _running(settings, corpus) as running:
         runner = web.AppRunner(build_web_app(running, settings.signing_secret), access_log=None)
         await runner.setup()
+        listening = None
         try:
-            await _listen(runner, host, port)
+            listening = await _listen(runner, host, port)
             log.info(
                 "listening on http://%s:%d%s (%d cards)", host, port, EVENTS_PATH, len(corpus.cards)
             )
             await _until_signalled()
         finally:
-            await runner.cleanup()  # stops accepting, lets in-flight requests finish
+            await _close(runner, listening)
             await _drain()
 
 
@@ -277,10 +301,11 @@ async def _serve_socket(settings: Settings, corpus: Corpus, port: int | None) ->
     async with _running(settings, corpus) as running:
         await _check_app_token(settings, running.client)
         runner: web.AppRunner | None = None
+        listening = None
         if port is not None:  # health and metrics for the orchestrator; no Slack endpoint
             runner = web.AppRunner(build_web_app(running, None), access_log=None)
             await runner.setup()
-            await _listen(runner, "0.0.0.0", port)
+            listening = await _listen(runner, "0.0.0.0", port)
             log.info("health on http://0.0.0.0:%d%s", port, HEALTH_PATH)
         handler = AsyncSocketModeHandler(
             running.app, app_token=settings.app_token, web_client=running.client
@@ -292,7 +317,7 @@ async def _serve_socket(settings: Settings, corpus: Corpus, port: int | None) ->
         finally:
             await handler.close_async()
             if runner is not None:
-                await runner.cleanup()
+                await _close(runner, listening)
             await _drain()
 
 
