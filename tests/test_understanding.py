@@ -361,6 +361,43 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        "which year did the cfe treaty come into force?",  # the card has no date
+        "on what date was the vienna document agreed?",
+        "how can I join the osce counter-terrorism network?",  # a procedure
+        "where can I sign up for the osce counter terrorism newsletter?",
+        "what is the osce mission in kosovo doing these days?",  # the present
+    ],
+)
+def test_a_date_a_procedure_or_the_present_no_card_holds_gets_suggestions(answerer, query) -> None:
+    """The arms-control card says what was agreed through the OSCE, not when; no card says
+    how to join or subscribe to anything; the cards end where their sources do."""
+    answer = answerer.answer(query)
+    assert answer.card is None and answer.suggestions
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        (
+            "what year did nato decide to step up cooperation with the osce",
+            "nato-osce-warsaw-summit-liaison",
+        ),
+        ("in what year did the un open its liaison office in vienna", "un-liaison-office-vienna"),
+        # "when" may ask for an occasion, which an undated card states ("when invited")
+        ("when does the osce brief nato's political committee?", "nato-osce-political-dialogue"),
+        # "how do" asked of the organisations, not "how do I"
+        ("how do nato and the osce work together on small arms?", "nato-osce-salw"),
+    ],
+)
+def test_a_date_a_card_has_or_a_how_question_about_the_work_still_gets_the_card(
+    answerer, query, card
+) -> None:
+    assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
     ("query", "card"),
     [
         # the card gives the count ("five")

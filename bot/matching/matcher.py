@@ -76,6 +76,12 @@ RECENCY_WORDS = frozenset(
     replaced replace replaces replacement successor successors
     head heads headed leads leader leaders boss chief moment""".split()
 )
+RECENCY_PAIRS = frozenset({("these", "days")})
+# A person asking how to do something ("how do I subscribe to the newsletter?", "where can
+# I apply?"): the cards hold what the sources say, not procedures, so never a card
+HOW_TO_ASKS = frozenset(
+    (lead, verb, "i") for lead in ("how", "where") for verb in ("do", "can", "should", "would")
+)
 # Offices whose holder changes: "who is the nato secretary general?" asks who holds one now
 OFFICE_WORDS = frozenset(
     """secretary general generals secretarygeneral chairperson chairman chairwoman chair
@@ -84,6 +90,9 @@ OFFICE_WORDS = frozenset(
 WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds"))
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
+# Questions for a date. Not "when" alone: "when does the osce brief nato?" may ask for an
+# occasion ("when invited"), which an undated card can state (`UNDATED` weighs it down)
+DATE_ASKS = frozenset({("what", "year"), ("which", "year"), ("what", "date")})
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens
@@ -425,6 +434,7 @@ class Matcher:
         guarded = (
             any(u.identifier for u in units)
             or self._asks_after_sources(toks)
+            or _asks_how_to(toks)
             or _who_is_named(text, toks)
             or (len(subjects) == 1 and self._about_founding(subjects[0]))
         )
@@ -624,17 +634,22 @@ class Matcher:
         """A word about the present, what came later or who holds an office, unless the
         question names a year the cards cover ("for a briefing tomorrow: what did they
         agree in 2019?" asks about 2019)."""
-        if not any(t in RECENCY_WORDS for t in toks) and not _who_holds(toks):
+        if (
+            not any(t in RECENCY_WORDS for t in toks)
+            and not RECENCY_PAIRS.intersection(itertools.pairwise(toks))
+            and not _who_holds(toks)
+        ):
             return False
         last = max(self.index.by_year, default=0)
         return not any(is_year(t) and int(t) <= last for t in toks)
 
     def _answers(self, card: Card, text: str, toks: list[str]) -> bool:
         """Whether `card` can be the answer: every name of the query is on it
-        (`_names_on`), and a question for a number or for money ("how many staff work in
-        the liaison office?", "the office's annual budget") gets a card only if the card
-        states one: the cards are a record of their sources, and a card about the office
-        without its head count would be a confident answer to what it does not say."""
+        (`_names_on`), and a question for a number, for money or for a date ("how many staff
+        work in the liaison office?", "the office's annual budget", "what year was the CFE
+        treaty signed?") gets a card only if the card states one: the cards are a record of
+        their sources, and a card about the office without its head count would be a
+        confident answer to what it does not say."""
         asked = _asks_for(toks)
         if asked and not asked <= self._states(card):
             return False
@@ -958,11 +973,14 @@ def decide(
 
 def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
-    ('how many ...', 'the number of ...') or "money" ('budget', 'how much does it cost',
-    'who funds ...')."""
+    ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
+    'who funds ...') or a "date" ('in what year ...', 'on what date ...')."""
     kinds = set()
-    if set(itertools.pairwise(toks)) & COUNT_ASKS:
+    pairs = set(itertools.pairwise(toks))
+    if pairs & COUNT_ASKS:
         kinds.add("count")
+    if pairs & DATE_ASKS:
+        kinds.add("date")
     if any(stem(t) in MONEY_STEMS for t in toks):
         kinds.add("money")
     return frozenset(kinds)
@@ -970,15 +988,23 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
 
 def states(card: Card) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
-    year, or a number word: "five Western Balkans countries"), money (its financing)."""
-    kinds = set()
+    year, or a number word: "five Western Balkans countries"), money (its financing), a
+    date (a dated event, or a year in its texts)."""
+    kinds = {"date"} if card.dates else set()
     texts = (card.title, card.summary, *card.topics, *(e.event for e in card.dates))
     for word in tokens(" ".join(texts)):
+        if is_year(word):
+            kinds.add("date")
         if word in NUMBER_WORDS or (word.isdigit() and not is_year(word)):
             kinds.add("count")
         if stem(word) in MONEY_STEMS:
             kinds.add("money")
     return frozenset(kinds)
+
+
+def _asks_how_to(toks: Sequence[str]) -> bool:
+    """'how do I subscribe ...', 'where can I apply ...': a procedure (`HOW_TO_ASKS`)."""
+    return any(tuple(toks[i : i + 3]) in HOW_TO_ASKS for i in range(len(toks) - 2))
 
 
 def _who_is_named(text: str, toks: Sequence[str]) -> bool:
