@@ -363,6 +363,34 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
 @pytest.mark.parametrize(
     "query",
     [
+        "eu osce cooperation",
+        "EU and NATO cooperation",
+        "the eu's relationship with the osce",
+    ],
+)
+def test_the_eu_named_only_in_a_cards_list_of_partners_is_not_its_subject(answerer, query) -> None:
+    """The border-security card names the EU among the Common Platform's authors. Neither
+    the organisations' names (nor their thesaurus concepts) nor words of their working
+    together ('cooperation', 'relationship') make that mention the card's subject."""
+    answer = answerer.answer(query)
+    assert answer.card is None and answer.suggestions
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ohrid common platform eu",
+        "did the eu join nato and the osce on balkan border security?",
+        "stability pact for south-east europe",
+    ],
+)
+def test_the_eu_with_the_cards_own_subject_still_gets_it(answerer, query) -> None:
+    assert card_of(answerer, query) == "nato-osce-border-security"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
         "which year did the cfe treaty come into force?",  # the card has no date
         "on what date was the vienna document agreed?",
         "how can I join the osce counter-terrorism network?",  # a procedure

@@ -59,6 +59,14 @@ ORG_WORDS = {
     "nato": "nato", "alliance": "nato", "north atlantic": "nato",
 }  # fmt: skip
 ORG_TERMS = frozenset({"un", "united", "nations", "dppa", "nato", "alliance", "osce"})
+# Words every card could say, its subject being the organisations' work together: like their
+# names, they do not make a card's passing mention of another word ("the EU", in a list of
+# partners) its subject.
+FRAME_WORDS = frozenset(
+    """cooperate cooperates cooperated cooperating cooperation collaborate collaboration
+    partner partners partnership partnerships together jointly joint work works working
+    relations relationship ties""".split()
+)
 # Words that, around a year, still ask "what happened then?"
 DATE_WORDS = frozenset(
     """happened happen happening events event year years anniversary anniversaries history
@@ -193,6 +201,10 @@ class Matcher:
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(card_word_pairs)
         self._states = functools.lru_cache(maxsize=1024)(states)  # of the cards last asked
+        # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
+        # a card that has one is not thereby about what the query asks
+        concepts = self.index.concept_of_stem
+        self._org_terms = ORG_TERMS.union(*(concepts.get(stem(w), ()) for w in ORG_TERMS))
 
     # ---- what a query word may stand for ------------------------------------------------
     def known(self, word: str) -> bool:
@@ -402,7 +414,8 @@ class Matcher:
         ids, idf = idx.ids, idx.idf
         # each unit's expansion by term id, with whether the term names an organisation
         terms = [
-            tuple((ids[t], sim, t in ORG_TERMS) for t, sim in u.expansion.items()) for u in units
+            tuple((ids[t], sim, t in self._org_terms) for t, sim in u.expansion.items())
+            for u in units
         ]
         qweights = [max((idf[t] for t, _, _ in ts), default=idx.unknown_idf) for ts in terms]
         total = sum(qweights)
@@ -806,9 +819,10 @@ class Matcher:
         covered = 0.0
         complete = True
         subject = False
-        passing = 0  # query words found only where the card mentions things in passing
+        passing: set[str] = set()  # query words found where the card mentions things in passing
         for u, unit_terms, qw in zip(units, terms, qweights, strict=True):
             best = 0.0
+            frame = u.word in FRAME_WORDS
             for t, sim, org_term in unit_terms:
                 code = code_of(t, -1)
                 if code >= 0:
@@ -816,18 +830,18 @@ class Matcher:
                     if sim * fw > best:
                         best = sim * fw
                     matched = True
-                    if not subject and code not in PASSING_CODES and not org_term:
+                    if not subject and code not in PASSING_CODES and not org_term and not frame:
                         subject = True
             if best:
                 covered += qw * best
-                if u.word not in ORG_TERMS:
-                    passing += 1
+                if u.word not in ORG_TERMS and not frame:
+                    passing.add(u.word)
             else:
                 complete = False
         if not matched:
             return None
         # two or more of the query's own words agreeing in a summary is no passing mention
-        subject = subject or passing >= 2
+        subject = subject or len(passing) >= 2
         coverage = covered / total if total else 0.0
         phrase = self._phrase_share(i, phrase_terms)
         said_alias = self._alias_share(i, said, anywhere, qweights, total)
