@@ -377,6 +377,20 @@ def test_the_eu_named_only_in_a_cards_list_of_partners_is_not_its_subject(answer
 
 
 @pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("osce in nato", "nato-osce-partnership"),
+        ("nato and osc", "nato-osce-partnership"),  # a typo of a name is still the name
+        ("the un and its partnership with the osce", "un-dppa-osce-partnership"),
+    ],
+)
+def test_the_organisations_alone_still_ask_for_their_partnership(answerer, query, card) -> None:
+    """Names and words of working together are background only beside a subject of the
+    query's own: said alone, they ask for the partnership itself."""
+    assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "ohrid common platform eu",

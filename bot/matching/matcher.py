@@ -412,10 +412,18 @@ class Matcher:
             return dated
 
         ids, idf = idx.ids, idx.idf
-        # each unit's expansion by term id, with whether the term names an organisation
+        # A query that asks something of its own ("eu osce cooperation") is not what a card
+        # is about because the card has the organisations' names, their thesaurus concepts
+        # or words of their working together: those say only the cards' common ground. A
+        # query of nothing else ("osce in nato") asks for that ground itself.
+        own = any(
+            u.word not in FRAME_WORDS and self._org_terms.isdisjoint(u.expansion) for u in units
+        )
+        background = self._org_terms if own else ORG_TERMS
+        frames = tuple(own and u.word in FRAME_WORDS for u in units)
+        # each unit's expansion by term id, with whether the term is such background
         terms = [
-            tuple((ids[t], sim, t in self._org_terms) for t, sim in u.expansion.items())
-            for u in units
+            tuple((ids[t], sim, t in background) for t, sim in u.expansion.items()) for u in units
         ]
         qweights = [max((idf[t] for t, _, _ in ts), default=idx.unknown_idf) for ts in terms]
         total = sum(qweights)
@@ -430,7 +438,7 @@ class Matcher:
         candidates = self._candidates(units, wanted_orgs)
         scored: list[Scored] = []
         for i in candidates:
-            s = self._score(i, units, terms, qweights, total, said, anywhere, phrase_terms)
+            s = self._score(i, units, terms, frames, qweights, total, said, anywhere, phrase_terms)
             if s is not None:
                 scored.append(s)
         if era is not None:
@@ -805,6 +813,7 @@ class Matcher:
         i: int,
         units: list[_Unit],
         terms: list[tuple[tuple[int, float, bool], ...]],
+        frames: tuple[bool, ...],
         qweights: list[float],
         total: float,
         said: list[frozenset[int]],
@@ -820,9 +829,8 @@ class Matcher:
         complete = True
         subject = False
         passing: set[str] = set()  # query words found where the card mentions things in passing
-        for u, unit_terms, qw in zip(units, terms, qweights, strict=True):
+        for u, unit_terms, frame, qw in zip(units, terms, frames, qweights, strict=True):
             best = 0.0
-            frame = u.word in FRAME_WORDS
             for t, sim, org_term in unit_terms:
                 code = code_of(t, -1)
                 if code >= 0:
