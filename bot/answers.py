@@ -40,8 +40,7 @@ ANSWER_CACHE = 4096  # recent queries' answers kept (a query is at most 500 char
 DEFAULT_AT = dt.time(9, 0)  # the daily post's time when `/osce subscribe` names none
 
 
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+utc_today = functools.partial(today_in, "UTC")  # the default "today" (tests, `bot ask`)
 
 
 def local_today(settings: Settings) -> Callable[[], dt.date]:
