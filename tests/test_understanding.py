@@ -5,6 +5,7 @@ Examples are written for these tests, not taken from any query set."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -437,6 +438,38 @@ def test_a_date_a_card_has_or_a_how_question_about_the_work_still_gets_the_card(
     answerer, query, card
 ) -> None:
     assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "who was the un secretary-general in 2019?",  # a year the cards cover: not the present
+        "what was the name of the UN Secretary-General who issued the 2019 joint statement",
+        "Who is the director of the OSCE Conflict Prevention Centre?",
+    ],
+)
+def test_a_question_for_an_office_holder_no_card_names_gets_suggestions(answerer, query) -> None:
+    """The joint-statement card names the Secretary-General's office, not who held it: a
+    question for the person gets suggestions, whichever year it names."""
+    answer = answerer.answer(query)
+    assert answer.card is None and answer.suggestions
+
+
+def test_a_card_that_names_the_office_holder_answers_who_held_it() -> None:
+    """The rule asks whether the card names a person by office, not whether a question
+    says "who"; here the card names him, so it is the answer."""
+    source = Source("s", "Doc", "Pub", "https://example.org/doc")
+    cards = (
+        Card("a", "Joint statement", "Secretary-General Ban Ki-moon and the chair signed it.",
+             "s", "x", ("osce",), (), ()),
+        Card("b", "Small arms", "Stockpiles of small arms.", "s", "x", ("osce",), (), ()),
+    )  # fmt: skip
+    matcher = Matcher(Corpus(cards, {"s": source}))
+    assert matcher.match("who was the secretary-general of the joint statement").card.id == "a"
+    cards = (replace(cards[0], summary="The Secretary-General and the chair signed it."), cards[1])
+    matcher = Matcher(Corpus(cards, {"s": source}))
+    assert matcher.match("who was the secretary-general of the joint statement").card is None
+    assert matcher.match("the secretary-general's joint statement").card.id == "a"
 
 
 @pytest.mark.parametrize(

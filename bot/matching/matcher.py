@@ -96,6 +96,12 @@ OFFICE_WORDS = frozenset(
     president director representative ambassador spokesperson commander sg cio in office""".split()
 )
 WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds"))
+# A question for the person who held an office ("who was the un secretary-general in 2019?",
+# "the name of the director of ..."): the cards name offices and rarely their holders
+# (`_asks_for` "person"). Not "in" or "office": "who is in charge of ..." may ask for a body
+HOLDER_WORDS = OFFICE_WORDS - {"in", "office"}
+WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
+NAME_OF = frozenset({("name", "of"), ("names", "of")})
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
 # Questions for a date. Not "when" alone: "when does the osce brief nato?" may ask for an
@@ -1005,7 +1011,22 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("date")
     if any(stem(t) in MONEY_STEMS for t in toks):
         kinds.add("money")
+    if _asks_holder(toks, pairs):
+        kinds.add("person")
     return frozenset(kinds)
+
+
+def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
+    """'who was the un secretary-general in 2019?', 'the name of the osce director ...':
+    the office named first after 'who is' or 'name of' (organisations' names aside)."""
+    starts = [len(lead) for lead in WHO_WAS if tuple(toks[: len(lead)]) == lead]
+    if pairs & NAME_OF:
+        starts += [i + 2 for i, pair in enumerate(itertools.pairwise(toks)) if pair in NAME_OF]
+    for start in starts:
+        first = next((t for t in toks[start:] if not is_filler(t) and t not in ORG_TERMS), "")
+        if first in HOLDER_WORDS:
+            return True
+    return False
 
 
 def states(card: Card) -> frozenset[str]:
@@ -1014,6 +1035,8 @@ def states(card: Card) -> frozenset[str]:
     date (a dated event, or a year in its texts)."""
     kinds = {"date"} if card.dates else set()
     texts = (card.title, card.summary, *card.topics, *(e.event for e in card.dates))
+    if any(_names_holder(text) for text in (*texts, *card.aliases)):
+        kinds.add("person")
     for word in tokens(" ".join(texts)):
         if is_year(word):
             kinds.add("date")
@@ -1022,6 +1045,20 @@ def states(card: Card) -> frozenset[str]:
         if stem(word) in MONEY_STEMS:
             kinds.add("money")
     return frozenset(kinds)
+
+
+def _names_holder(text: str) -> bool:
+    """Whether a text names a person by office: an office word, then a capitalised word
+    that is neither an office word nor filler ("Secretary-General Antonio Guterres", not
+    "the Secretary-General and the Chairperson-in-Office")."""
+    words = text.split()
+    for word, after in itertools.pairwise(words):
+        folded = tokens(word)
+        if folded and folded[-1] in HOLDER_WORDS and after[:1].isupper():
+            name = tokens(after)
+            if name and name[0] not in OFFICE_WORDS and not is_filler(name[0]):
+                return True
+    return False
 
 
 def _asks_how_to(toks: Sequence[str]) -> bool:
