@@ -411,11 +411,13 @@ def test_the_eu_with_the_cards_own_subject_still_gets_it(answerer, query) -> Non
         "how can I join the osce counter-terrorism network?",  # a procedure
         "where can I sign up for the osce counter terrorism newsletter?",
         "what is the osce mission in kosovo doing these days?",  # the present
+        "what else did nato decide at the 2016 warsaw summit, apart from the osce?",  # beyond
     ],
 )
 def test_a_date_a_procedure_or_the_present_no_card_holds_gets_suggestions(answerer, query) -> None:
     """The arms-control card says what was agreed through the OSCE, not when; no card says
-    how to join or subscribe to anything; the cards end where their sources do."""
+    how to join or subscribe to anything; the cards end where their sources do; "what
+    else" sets aside the card on its subject."""
     answer = answerer.answer(query)
     assert answer.card is None and answer.suggestions
 
@@ -432,6 +434,10 @@ def test_a_date_a_procedure_or_the_present_no_card_holds_gets_suggestions(answer
         ("when does the osce brief nato's political committee?", "nato-osce-political-dialogue"),
         # "how do" asked of the organisations, not "how do I"
         ("how do nato and the osce work together on small arms?", "nato-osce-salw"),
+        (
+            "what did nato decide at the 2016 warsaw summit on the osce?",
+            "nato-osce-warsaw-summit-liaison",
+        ),
     ],
 )
 def test_a_date_a_card_has_or_a_how_question_about_the_work_still_gets_the_card(

@@ -90,6 +90,13 @@ RECENCY_PAIRS = frozenset({("these", "days")})
 HOW_TO_ASKS = frozenset(
     (lead, verb, "i") for lead in ("how", "where") for verb in ("do", "can", "should", "would")
 )
+# A question for what lies beyond a subject ("apart from the osce, what else did nato
+# decide at warsaw?", "what else do they do?"): the card on the subject is what it sets
+# aside, so its answer is the other cards, offered as suggestions
+BEYOND_PAIRS = frozenset(
+    {(lead, "else") for lead in ("what", "who", "where", "when", "which")}
+    | {("apart", "from"), ("aside", "from"), ("other", "than"), ("besides", "the")}
+)
 # Offices whose holder changes: "who is the nato secretary general?" asks who holds one now
 OFFICE_WORDS = frozenset(
     """secretary general generals secretarygeneral chairperson chairman chairwoman chair
@@ -462,6 +469,7 @@ class Matcher:
             any(u.identifier for u in units)
             or self._asks_after_sources(toks)
             or _asks_how_to(toks)
+            or not BEYOND_PAIRS.isdisjoint(itertools.pairwise(toks))
             or _who_is_named(text, toks)
             or (len(subjects) == 1 and self._about_founding(subjects[0]))
         )
