@@ -412,12 +412,16 @@ def test_the_eu_with_the_cards_own_subject_still_gets_it(answerer, query) -> Non
         "where can I sign up for the osce counter terrorism newsletter?",
         "what is the osce mission in kosovo doing these days?",  # the present
         "what else did nato decide at the 2016 warsaw summit, apart from the osce?",  # beyond
+        "when was the helsinki final act signed?",  # the principles' card has no date
+        "what is the un charter's chapter vii?",  # the liaison card has Chapter VIII
+        "how is the osce funded?",  # the organisation's own money
     ],
 )
 def test_a_date_a_procedure_or_the_present_no_card_holds_gets_suggestions(answerer, query) -> None:
     """The arms-control card says what was agreed through the OSCE, not when; no card says
     how to join or subscribe to anything; the cards end where their sources do; "what
-    else" sets aside the card on its subject."""
+    else" sets aside the card on its subject; a Roman numeral no card has is a number no
+    card has; the financing of terrorism is not the OSCE's own money."""
     answer = answerer.answer(query)
     assert answer.card is None and answer.suggestions
 
@@ -438,6 +442,8 @@ def test_a_date_a_procedure_or_the_present_no_card_holds_gets_suggestions(answer
             "what did nato decide at the 2016 warsaw summit on the osce?",
             "nato-osce-warsaw-summit-liaison",
         ),
+        ("un charter chapter viii", "un-liaison-office-vienna"),
+        ("terrorist financing", "nato-osce-action-against-terrorism-unit"),
     ],
 )
 def test_a_date_a_card_has_or_a_how_question_about_the_work_still_gets_the_card(

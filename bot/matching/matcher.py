@@ -111,9 +111,13 @@ WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
-# Questions for a date. Not "when" alone: "when does the osce brief nato?" may ask for an
-# occasion ("when invited"), which an undated card can state (`UNDATED` weighs it down)
-DATE_ASKS = frozenset({("what", "year"), ("which", "year"), ("what", "date")})
+# Questions for a date: "what year", "when was/did ...". Not "when does" or "when" alone:
+# "when does the osce brief nato?" may ask for an occasion ("when invited"), which an
+# undated card can state (`UNDATED` weighs it down)
+DATE_ASKS = frozenset(
+    {("what", "year"), ("which", "year"), ("what", "date")}
+    | {("when", verb) for verb in ("was", "were", "did")}
+)
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens
@@ -168,6 +172,9 @@ TOGETHER_AT = 0.65  # ... in a weighted mean with its closeness in meaning that 
 TOGETHER_MARGIN = 0.04  # ... and leads every other card's by this much
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# a Roman numeral of two or more letters ("chapter vii", "protocol ii"): a number, and like
+# a number no card has it names another thing than the card with a neighbouring one
+_ROMAN = re.compile(r"(?=[ivxlc]{2,}$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
 # A capitalised word inside a sentence ("Russia", "Pact"): a name, when no card knows it
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?:[ -]|\s(?:of|for|on|and|the|de)\s)[A-Z][a-z]+)+\b")
 _NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*\b")
@@ -396,7 +403,11 @@ class Matcher:
             if parts:
                 units.extend(_Unit(p, self.expand(p)) for p in parts)
                 continue
-            identifier = not expansion and (any(c.isdigit() for c in tok) or tok in acronyms)
+            identifier = not expansion and (
+                any(c.isdigit() for c in tok)
+                or tok in acronyms
+                or _ROMAN.fullmatch(tok) is not None
+            )
             units.append(_Unit(tok, expansion, identifier))
         return units, toks
 
@@ -472,6 +483,7 @@ class Matcher:
             or not BEYOND_PAIRS.isdisjoint(itertools.pairwise(toks))
             or _who_is_named(text, toks)
             or (len(subjects) == 1 and self._about_founding(subjects[0]))
+            or _only_money(subjects)
         )
         result = decide(
             ranked,
@@ -1067,6 +1079,15 @@ def _names_holder(text: str) -> bool:
             if name and name[0] not in OFFICE_WORDS and not is_filler(name[0]):
                 return True
     return False
+
+
+def _only_money(subjects: Sequence[_Unit]) -> bool:
+    """'how is the osce funded?', 'who pays for nato and the osce's work?': the
+    organisations' own money, when money is all the query says besides their names and
+    their working together. A card about money in its subject ("the financing of
+    terrorism") is not about theirs."""
+    own = [u.word for u in subjects if u.word not in FRAME_WORDS]
+    return bool(own) and all(stem(w) in MONEY_STEMS for w in own)
 
 
 def _asks_how_to(toks: Sequence[str]) -> bool:
