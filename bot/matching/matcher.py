@@ -221,6 +221,8 @@ class Matcher:
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(card_word_pairs)
         self._states = functools.lru_cache(maxsize=1024)(states)  # of the cards last asked
+        # what the queries last seen ask for: up to three candidates are checked a query
+        self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -697,7 +699,7 @@ class Matcher:
         treaty signed?") gets a card only if the card states one: the cards are a record of
         their sources, and a card about the office without its head count would be a
         confident answer to what it does not say."""
-        asked = _asks_for(toks)
+        asked = self._asked(tuple(toks))
         if asked and not asked <= self._states(card):
             return False
         return self._names_on(card, text)
