@@ -1024,7 +1024,8 @@ def decide(
 def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
     ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
-    'who funds ...') or a "date" ('in what year ...', 'on what date ...')."""
+    'who funds ...'), a "date" ('in what year ...', 'when was ...') or a "person" who held
+    an office ('who was the un secretary-general ...', `_asks_holder`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
     if pairs & COUNT_ASKS:
@@ -1041,20 +1042,21 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     """'who was the un secretary-general in 2019?', 'the name of the osce director ...':
     the office named first after 'who is' or 'name of' (organisations' names aside)."""
-    starts = [len(lead) for lead in WHO_WAS if tuple(toks[: len(lead)]) == lead]
+    rests = [_after_who(toks, WHO_WAS)]
     if pairs & NAME_OF:
-        starts += [i + 2 for i, pair in enumerate(itertools.pairwise(toks)) if pair in NAME_OF]
-    for start in starts:
-        first = next((t for t in toks[start:] if not is_filler(t) and t not in ORG_TERMS), "")
-        if first in HOLDER_WORDS:
-            return True
-    return False
+        rests += [
+            [t for t in toks[i + 2 :] if not is_filler(t)]
+            for i, pair in enumerate(itertools.pairwise(toks))
+            if pair in NAME_OF
+        ]
+    return any(next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS for rest in rests)
 
 
 def states(card: Card) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
     year, or a number word: "five Western Balkans countries"), money (its financing), a
-    date (a dated event, or a year in its texts)."""
+    date (a dated event, or a year in its texts), a person (named after an office word,
+    `_names_holder`)."""
     kinds = {"date"} if card.dates else set()
     texts = (card.title, card.summary, *card.topics, *(e.event for e in card.dates))
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
