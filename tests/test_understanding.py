@@ -458,11 +458,16 @@ def test_a_date_a_card_has_or_a_how_question_about_the_work_still_gets_the_card(
         "who was the un secretary-general in 2019?",  # a year the cards cover: not the present
         "what was the name of the UN Secretary-General who issued the 2019 joint statement",
         "Who is the director of the OSCE Conflict Prevention Centre?",
+        # a person the card names only in passing ("the Holbrooke-Milosevic cease-fire"),
+        # typed in lower case, with a first name no card has
+        "who was richard holbrooke",
+        "who was milosevic?",
     ],
 )
 def test_a_question_for_an_office_holder_no_card_names_gets_suggestions(answerer, query) -> None:
     """The joint-statement card names the Secretary-General's office, not who held it: a
-    question for the person gets suggestions, whichever year it names."""
+    question for the person gets suggestions, whichever year it names. So does a question
+    about someone a card names only in passing."""
     answer = answerer.answer(query)
     assert answer.card is None and answer.suggestions
 
@@ -494,6 +499,8 @@ def test_a_card_that_names_the_office_holder_answers_who_held_it() -> None:
         ),
         # a person named, but the question is what was done
         ("Who was monitoring the ceasefire in Kosovo?", "nato-osce-kosovo-verification-mission"),
+        # a name and the people of the card's subject: not a question about a person
+        ("who were the kosovo verifiers", "nato-osce-kosovo-verification-mission"),
         # money the card is about (the financing of terrorism)
         (
             "how do nato and the osce cut off money for terrorists?",

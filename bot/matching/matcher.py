@@ -223,6 +223,7 @@ class Matcher:
         self._states = functools.lru_cache(maxsize=1024)(states)  # of the cards last asked
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
+        self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -702,7 +703,20 @@ class Matcher:
         asked = self._asked(tuple(toks))
         if asked and not asked <= self._states(card):
             return False
+        if self._asks_who_named(card, toks):
+            return False
         return self._names_on(card, text)
+
+    def _asks_who_named(self, card: Card, toks: list[str]) -> bool:
+        """'who was richard holbrooke?' in lower case: a question about a person whom
+        `card` names in passing ("the Holbrooke-Milosevic agreement") is not about. The
+        words after 'who is' are each a name on the card (written capitalised there, never
+        in lower case, and not an acronym) or a word no card has, and one is a name."""
+        rest = [t for t in _after_who(toks, WHO_WAS) if t not in ORG_TERMS]
+        if not rest:
+            return False
+        names = self._names(card)
+        return any(t in names for t in rest) and all(t in names or not self.expand(t) for t in rest)
 
     def _names_on(self, card: Card, text: str) -> bool:
         """Whether every name of two or more capitalised words in the query ("Warsaw Pact",
@@ -1119,6 +1133,23 @@ def _who_holds(toks: Sequence[str]) -> bool:
     which changes (a year the cards cover lifts it, as for the other words of the present)."""
     rest = [t for t in _after_who(toks, WHO_IS) if t not in ORG_TERMS]
     return bool(rest) and all(t in OFFICE_WORDS or t == "of" for t in rest)
+
+
+def card_names(card: Card) -> frozenset[str]:
+    """The names of people and places on a card ("Holbrooke", "Skopje": words it writes
+    only capitalised, not as an acronym, a number or a month), folded as queries are. Its
+    alternate questions are left out: they are typed in lower case."""
+    texts = (card.title, card.summary, *card.topics, *card.aliases, *(e.event for e in card.dates))
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for word in text.split():
+            named = word[:1].isupper() and not word.isupper()
+            for part in tokens(word):
+                (capitalised if named else lower).add(part)
+    return frozenset(
+        w for w in capitalised - lower if w.isalpha() and w not in MONTHS and not is_filler(w)
+    )
 
 
 def card_word_pairs(card: Card) -> set[tuple[str, str]]:
