@@ -111,6 +111,10 @@ WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
+COUNTS_OF = frozenset({("how", "many"), ("number", "of")})  # ... then what is counted
+COUNTED_WITHIN = (
+    3  # a card's number counts one of the next three words ("five Western Balkans countries")
+)
 # Questions for a date: "what year", "when was/did ...". Not "when does" or "when" alone:
 # "when does the osce brief nato?" may ask for an occasion ("when invited"), which an
 # undated card can state (`UNDATED` weighs it down)
@@ -703,9 +707,37 @@ class Matcher:
         asked = self._asked(tuple(toks))
         if asked and not asked <= self._states(card):
             return False
+        if "count" in asked and not self._counts(card, toks):
+            return False
         if self._asks_who_named(card, toks):
             return False
         return self._names_on(card, text)
+
+    def _counts(self, card: Card, toks: list[str]) -> bool:
+        """Whether `card` counts what 'how many' asks for: a number on it, then within
+        `COUNTED_WITHIN` words one of the two words after 'how many' (by stem or thesaurus
+        concept). "five Western Balkans countries" answers "how many balkan countries ...";
+        "UNSCR 1031" does not answer "how many soldiers were in IFOR"."""
+        at = next(
+            (i + 2 for i, pair in enumerate(itertools.pairwise(toks)) if pair in COUNTS_OF),
+            None,
+        )
+        if at is None:
+            return True  # "how much": an amount, of nothing named
+        concepts = self.index.concept_of_stem
+        asked = [t for t in toks[at:] if not is_filler(t)][:2]
+        wanted = {stem(t) for t in asked} | {c for t in asked for c in concepts.get(stem(t), ())}
+        for text in (card.title, card.summary, *card.topics, *(e.event for e in card.dates)):
+            words = [w for w in tokens(text) if not is_filler(w)]
+            for i, word in enumerate(words):
+                if word in NUMBER_WORDS or (word.isdigit() and not is_year(word)):
+                    after = words[i + 1 : i + 1 + COUNTED_WITHIN]
+                    if any(
+                        stem(w) in wanted or not wanted.isdisjoint(concepts.get(stem(w), ()))
+                        for w in after
+                    ):
+                        return True
+        return False
 
     def _asks_who_named(self, card: Card, toks: list[str]) -> bool:
         """'who was richard holbrooke?' in lower case: a question about a person whom
