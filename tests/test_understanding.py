@@ -13,6 +13,7 @@ from bot.answers import Answerer
 from bot.cards import Card, Corpus, Source
 from bot.cards.model import Thesaurus
 from bot.matching import Matcher
+from bot.matching.names import say_names
 from bot.slack.blocks import Renderer
 
 
@@ -156,6 +157,56 @@ def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:
     """Periphrases ("the UN's political arm" for the DPPA) are thesaurus members, and a
     possessive inside one is read through."""
     assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        (
+            "does europe's security club have an office of the world body in vienna?",
+            "un-liaison-office-vienna",
+        ),
+        (
+            "do the transatlantic alliance and the european security watchdog share a"
+            " newsletter on terrorism?",
+            "nato-osce-counter-terrorism-training-newsletter",
+        ),
+        (
+            "what do the western military alliance and the european security people do about"
+            " small arms?",
+            "nato-osce-salw",
+        ),
+        (
+            "does the western defence alliance send people to the european security forum's"
+            " yearly review conference?",
+            "nato-osce-political-dialogue",
+        ),
+    ],
+)
+def test_the_organisations_described_in_everyday_words_find_the_card(answerer, query, card) -> None:
+    """Said as descriptions ("the world body", "europe's security club"), the organisations
+    are read as their names, and the rest of the question decides the card."""
+    assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("what does the world body's office do", "what does UN's office do"),
+        ("europe's biggest security forum and the western military alliance", "OSCE and NATO"),
+        ("the pan-European security organization", "OSCE"),
+        ("Europe-wide security people", "OSCE"),
+        ("a transatlantic defense pact", "a NATO"),
+        # not descriptions of the three: another body, a people, an order, a treaty
+        ("the european union", "the european union"),
+        ("european people", "european people"),
+        ("the european security order", "the european security order"),
+        ("the warsaw pact", "the warsaw pact"),
+        ("international organisations", "international organisations"),
+    ],
+)
+def test_descriptions_of_the_organisations_are_said_by_their_names(text, said) -> None:
+    assert say_names(text) == said
 
 
 def test_a_possessive_inside_a_thesaurus_phrase_is_read_through() -> None:

@@ -45,6 +45,7 @@ from bot.matching.index import (
     TOPIC,
     Index,
 )
+from bot.matching.names import say_names
 from bot.matching.semantic import MAX_CARDS as MEANING_MAX_CARDS
 from bot.matching.semantic import Meaning, Near
 from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
@@ -422,7 +423,7 @@ class Matcher:
     def match(self, query: str, today: dt.date | None = None) -> MatchResult:
         """The card (or cards, or none) `query` asks for; `today` reads "last year"."""
         idx = self.index
-        text = say_dates(clean(query), today)
+        text = say_names(say_dates(clean(query), today))
         units, toks = self.units(text)
         era = span_of(toks)  # a decade or a range of years
         if not units:

@@ -1,0 +1,48 @@
+"""Descriptions of the three organisations said by their names: "Europe's security club" is
+the OSCE, "the world body" the UN, "the western military alliance" NATO.
+
+People who do not know the acronyms describe the organisations, and each description is
+put together from a few parts (a word for Europe, a size, "security", a word for a body),
+so the thesaurus cannot list them all. Said by its name, the organisation is what the rest
+of the matcher knows best: the names are the cards' common ground (`ORG_TERMS`), and the
+other words of the query decide the card. Left as words, "european", "security" and
+"group" are three more subjects, and they pull towards whichever card says them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_EUROPE = r"(?:pan[- ]?european|europe[- ]wide|european|europe(?:'s|’s| s)?)"
+_SIZE = r"(?:(?:biggest|largest|main|big|top|regional|own|whole|wider|57[- ]nation)\s+)?"
+# a body of any kind: with "security" before it, people too ("the european security folks")
+_BODY = r"(?:body|organi[sz]ation|club|forum|outfit|watchdog|grouping)"
+_PEOPLE = r"(?:group|folks|people|institution|bloc|crowd|lot|guys)"
+_DESCRIPTIONS = (
+    (
+        re.compile(
+            rf"\b(?:the\s+)?{_EUROPE}\s+{_SIZE}(?:security\s+(?:{_BODY}|{_PEOPLE})|{_BODY})\b",
+            re.IGNORECASE,
+        ),
+        "OSCE",
+    ),
+    (
+        re.compile(r"\b(?:the\s+)?(?:world|global)\s+(?:body|organi[sz]ation)\b", re.IGNORECASE),
+        "UN",
+    ),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?:(?:western|trans[- ]?atlantic|atlantic|north\s+atlantic|military"
+            r"|defen[cs]e|security)\s+)+(?:alliance|pact|bloc)\b",
+            re.IGNORECASE,
+        ),
+        "NATO",
+    ),
+)
+
+
+def say_names(text: str) -> str:
+    """`text` with each description of the OSCE, the UN or NATO replaced by its name."""
+    for pattern, name in _DESCRIPTIONS:
+        text = pattern.sub(name, text)
+    return text
