@@ -197,12 +197,15 @@ def test_the_organisations_described_in_everyday_words_find_the_card(answerer, q
         ("the pan-European security organization", "OSCE"),
         ("Europe-wide security people", "OSCE"),
         ("a transatlantic defense pact", "a NATO"),
+        ("the world body's peacemaking department", "DPPA"),  # then the UN's department
+        ("the UN political affairs people", "DPPA"),
         # not descriptions of the three: another body, a people, an order, a treaty
         ("the european union", "the european union"),
         ("european people", "european people"),
         ("the european security order", "the european security order"),
         ("the warsaw pact", "the warsaw pact"),
         ("international organisations", "international organisations"),
+        ("the UN peace envoy", "the UN peace envoy"),
     ],
 )
 def test_descriptions_of_the_organisations_are_said_by_their_names(text, said) -> None:

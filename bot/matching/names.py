@@ -41,8 +41,17 @@ _DESCRIPTIONS = (
 )
 
 
+# then the UN's department for the OSCE: "the UN's peacemaking department" is the DPPA
+_DEPARTMENT = re.compile(
+    r"\b(?:the\s+)?UN(?:'s|’s|\s+s)?\s+(?:own\s+)?(?:peace(?:making|building)?"
+    r"(?:\s+and\s+(?:politics|political))?|political(?:\s+affairs)?|politics)\s+"
+    r"(?:department|office|arm|team|unit|wing|division|people|section)\b",
+    re.IGNORECASE,
+)
+
+
 def say_names(text: str) -> str:
     """`text` with each description of the OSCE, the UN or NATO replaced by its name."""
     for pattern, name in _DESCRIPTIONS:
         text = pattern.sub(name, text)
-    return text
+    return _DEPARTMENT.sub("DPPA", text)
