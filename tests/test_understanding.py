@@ -196,6 +196,7 @@ def test_the_organisations_described_in_everyday_words_find_the_card(answerer, q
         ("europe's biggest security forum and the western military alliance", "OSCE and NATO"),
         ("the pan-European security organization", "OSCE"),
         ("Europe-wide security people", "OSCE"),
+        ("europes security watchdog", "OSCE"),  # the apostrophe left out
         ("a transatlantic defense pact", "a NATO"),
         ("the world body's peacemaking department", "DPPA"),  # then the UN's department
         ("the UN political affairs people", "DPPA"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_EUROPE = r"(?:pan[- ]?european|europe[- ]wide|european|europe(?:'s|’s| s)?)"
+_EUROPE = r"(?:pan[- ]?european|europe[- ]wide|european|europes|europe(?:'s|’s| s)?)"
 _SIZE = r"(?:(?:biggest|largest|main|big|top|regional|own|whole|wider|57[- ]nation)\s+)?"
 # a body of any kind: with "security" before it, people too ("the european security folks")
 _BODY = r"(?:body|organi[sz]ation|club|forum|outfit|watchdog|grouping)"
