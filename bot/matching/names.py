@@ -1,5 +1,6 @@
 """Descriptions of the three organisations said by their names: "Europe's security club" is
-the OSCE, "the world body" the UN, "the western military alliance" NATO.
+the OSCE, "the world body" the UN, "the western military alliance" NATO (and "the European
+Union" the EU, the short name the matcher's rules for a partner named in passing know).
 
 People who do not know the acronyms describe the organisations, and each description is
 put together from a few parts (a word for Europe, a size, "security", a word for a body),
@@ -41,6 +42,8 @@ _DESCRIPTIONS = (
 )
 
 
+# the EU by its short name, which the cards' rules for a partner named in passing know
+_EU = re.compile(r"\b(?:the\s+)?european\s+union\b", re.IGNORECASE)
 # then the UN's department for the OSCE: "the UN's peacemaking department" is the DPPA
 _DEPARTMENT = re.compile(
     r"\b(?:the\s+)?UN(?:'s|’s|\s+s)?\s+(?:own\s+)?(?:peace(?:making|building)?"
@@ -54,4 +57,5 @@ def say_names(text: str) -> str:
     """`text` with each description of the OSCE, the UN or NATO replaced by its name."""
     for pattern, name in _DESCRIPTIONS:
         text = pattern.sub(name, text)
+    text = _EU.sub("EU", text)
     return _DEPARTMENT.sub("DPPA", text)
