@@ -112,10 +112,10 @@ WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
-COUNTS_OF = frozenset({("how", "many"), ("number", "of")})  # ... then what is counted
-COUNTED_WITHIN = (
-    3  # a card's number counts one of the next three words ("five Western Balkans countries")
-)
+# ... then what is counted, which a card's number counts when one of the next three words
+# says it ("five Western Balkans countries")
+COUNTS_OF = frozenset({("how", "many"), ("number", "of")})
+COUNTED_WITHIN = 3
 # Questions for a date: "what year", "when was/did ...". Not "when does" or "when" alone:
 # "when does the osce brief nato?" may ask for an occasion ("when invited"), which an
 # undated card can state (`UNDATED` weighs it down)

@@ -19,43 +19,31 @@ _SIZE = r"(?:(?:biggest|largest|main|big|top|regional|own|whole|wider|57[- ]nati
 # a body of any kind: with "security" before it, people too ("the european security folks")
 _BODY = r"(?:body|organi[sz]ation|club|forum|outfit|watchdog|grouping)"
 _PEOPLE = r"(?:group|folks|people|institution|bloc|crowd|lot|guys)"
-_DESCRIPTIONS = (
-    (
-        re.compile(
-            rf"\b(?:the\s+)?{_EUROPE}\s+{_SIZE}(?:security\s+(?:{_BODY}|{_PEOPLE})|{_BODY})\b",
-            re.IGNORECASE,
-        ),
-        "OSCE",
-    ),
-    (
-        re.compile(r"\b(?:the\s+)?(?:world|global)\s+(?:body|organi[sz]ation)\b", re.IGNORECASE),
-        "UN",
-    ),
-    (
-        re.compile(
-            r"\b(?:the\s+)?(?:(?:western|trans[- ]?atlantic|atlantic|north\s+atlantic|military"
-            r"|defen[cs]e|security)\s+)+(?:alliance|pact|bloc)\b",
-            re.IGNORECASE,
-        ),
-        "NATO",
-    ),
+_OSCE = re.compile(
+    rf"\b(?:the\s+)?{_EUROPE}\s+{_SIZE}(?:security\s+(?:{_BODY}|{_PEOPLE})|{_BODY})\b",
+    re.IGNORECASE,
 )
-
-
+_UN = re.compile(r"\b(?:the\s+)?(?:world|global)\s+(?:body|organi[sz]ation)\b", re.IGNORECASE)
+_NATO = re.compile(
+    r"\b(?:the\s+)?(?:(?:western|trans[- ]?atlantic|atlantic|north\s+atlantic|military"
+    r"|defen[cs]e|security)\s+)+(?:alliance|pact|bloc)\b",
+    re.IGNORECASE,
+)
 # the EU by its short name, which the cards' rules for a partner named in passing know
 _EU = re.compile(r"\b(?:the\s+)?european\s+union\b", re.IGNORECASE)
-# then the UN's department for the OSCE: "the UN's peacemaking department" is the DPPA
-_DEPARTMENT = re.compile(
+# after the UN is said, its department for the OSCE: "the UN's peacemaking department"
+_DPPA = re.compile(
     r"\b(?:the\s+)?UN(?:'s|’s|\s+s)?\s+(?:own\s+)?(?:peace(?:making|building)?"
     r"(?:\s+and\s+(?:politics|political))?|political(?:\s+affairs)?|politics)\s+"
     r"(?:department|office|arm|team|unit|wing|division|people|section)\b",
     re.IGNORECASE,
 )
+_SAID = ((_OSCE, "OSCE"), (_UN, "UN"), (_NATO, "NATO"), (_EU, "EU"), (_DPPA, "DPPA"))  # in order
 
 
 def say_names(text: str) -> str:
-    """`text` with each description of the OSCE, the UN or NATO replaced by its name."""
-    for pattern, name in _DESCRIPTIONS:
+    """`text` with each description of the OSCE, the UN, NATO, the EU or the DPPA replaced
+    by its name."""
+    for pattern, name in _SAID:
         text = pattern.sub(name, text)
-    text = _EU.sub("EU", text)
-    return _DEPARTMENT.sub("DPPA", text)
+    return text
