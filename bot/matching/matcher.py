@@ -728,10 +728,10 @@ class Matcher:
         concepts = self.index.concept_of_stem
         asked = [t for t in toks[at:] if not is_filler(t)][:2]
         wanted = {stem(t) for t in asked} | {c for t in asked for c in concepts.get(stem(t), ())}
-        for text in (card.title, card.summary, *card.topics, *(e.event for e in card.dates)):
+        for text in stated_texts(card):
             words = [w for w in tokens(text) if not is_filler(w)]
             for i, word in enumerate(words):
-                if word in NUMBER_WORDS or (word.isdigit() and not is_year(word)):
+                if _is_count(word):
                     after = words[i + 1 : i + 1 + COUNTED_WITHIN]
                     if any(
                         stem(w) in wanted or not wanted.isdisjoint(concepts.get(stem(w), ()))
@@ -1105,17 +1105,28 @@ def states(card: Card) -> frozenset[str]:
     date (a dated event, or a year in its texts), a person (named after an office word,
     `_names_holder`)."""
     kinds = {"date"} if card.dates else set()
-    texts = (card.title, card.summary, *card.topics, *(e.event for e in card.dates))
+    texts = stated_texts(card)
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
         kinds.add("person")
     for word in tokens(" ".join(texts)):
         if is_year(word):
             kinds.add("date")
-        if word in NUMBER_WORDS or (word.isdigit() and not is_year(word)):
+        if _is_count(word):
             kinds.add("count")
         if stem(word) in MONEY_STEMS:
             kinds.add("money")
     return frozenset(kinds)
+
+
+def stated_texts(card: Card) -> tuple[str, ...]:
+    """The texts in which a card states its facts (`states`, `Matcher._counts`): not its
+    aliases or alternate questions, which say how people ask for it."""
+    return (card.title, card.summary, *card.topics, *(e.event for e in card.dates))
+
+
+def _is_count(word: str) -> bool:
+    """A word that states a count: a number that is not a year, or a number word."""
+    return word in NUMBER_WORDS or (word.isdigit() and not is_year(word))
 
 
 def _names_holder(text: str) -> bool:
@@ -1172,10 +1183,9 @@ def card_names(card: Card) -> frozenset[str]:
     """The names of people and places on a card ("Holbrooke", "Skopje": words it writes
     only capitalised, not as an acronym, a number or a month), folded as queries are. Its
     alternate questions are left out: they are typed in lower case."""
-    texts = (card.title, card.summary, *card.topics, *card.aliases, *(e.event for e in card.dates))
     capitalised: set[str] = set()
     lower: set[str] = set()
-    for text in texts:
+    for text in (*stated_texts(card), *card.aliases):
         for word in text.split():
             named = word[:1].isupper() and not word.isupper()
             for part in tokens(word):
