@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +15,8 @@ from bot.matching.dates import say_dates, span_of
 from bot.matching.text import clean, tokens
 from bot.slack.blocks import Renderer
 from bot.slack.daily_blocks import render as render_daily
+from tests.cli import ask
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 24)
 
 
@@ -181,14 +178,6 @@ def test_on_this_day_answers_with_the_daily_post_for_today(answerer) -> None:
 
 @pytest.mark.slow
 def test_ask_json_lists_a_decade_as_a_year_kind() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"],
-        input="what happened in the late nineties?\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    line = json.loads(out.stdout)
+    line = json.loads(ask("--json", stdin="what happened in the late nineties?\n"))
     assert line["kind"] == "year" and line["card"] is None
     assert line["text"].startswith("In 1996–1999:") and line["suggestions"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -12,6 +10,7 @@ from bot.answers import Answerer
 from bot.matching import Scored, decide
 from bot.matching.text import clean, fold, stem, words
 from bot.slack.blocks import Renderer
+from tests.cli import ask
 
 
 @pytest.fixture(scope="module")
@@ -120,14 +119,8 @@ def test_normalisation() -> None:
 
 
 def test_ask_json_reads_stdin_line_by_line() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"],
-        input="kfor\npizza recipe\n\n",
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    lines = [json.loads(ln) for ln in run.stdout.splitlines()]
+    out = ask("--json", stdin="kfor\npizza recipe\n\n")
+    lines = [json.loads(ln) for ln in out.splitlines()]
     assert [ln["query"] for ln in lines] == ["kfor", "pizza recipe", ""]
     assert lines[0]["card"]["id"] == "nato-osce-kfor" and lines[0]["card"]["url"].startswith(
         "https://www.nato.int/"
@@ -137,13 +130,8 @@ def test_ask_json_reads_stdin_line_by_line() -> None:
 
 
 def test_ask_prints_a_readable_reply() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "nato arms-control"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "Vienna Document" in run.stdout and "https://www.nato.int/" in run.stdout
+    out = ask("nato arms-control")
+    assert "Vienna Document" in out and "https://www.nato.int/" in out
 
 
 @pytest.mark.parametrize(
