@@ -342,6 +342,22 @@ def test_chat_abbreviations_are_chatter(answerer, query) -> None:
     assert card_of(answerer, query) == "nato-osce-kfor"
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what do nato and osce work on together",
+        "what kinds of things do nato and the osce work on together?",
+        "in what ways do nato and the osce work together",
+        "which types of things do nato and osce work on together",
+    ],
+)
+def test_kinds_types_and_ways_of_things_are_chatter_like_kind_of(answerer, query) -> None:
+    """The plural of a filler word is filler too: "kinds" left as a rare word made a card's
+    own question ("what kinds of things do nato and osce work on together?") a weak match
+    for the same question without it, and the overview card tied with the topic cards."""
+    assert card_of(answerer, query) == "nato-osce-cooperation-areas"
+
+
 def test_a_name_joined_by_of_is_one_name(answerer) -> None:
     """The Council of Europe is a name no card has, whatever else the question names."""
     assert answerer.answer("what did the Council of Europe say on the Vienna Document").card is None

@@ -48,7 +48,7 @@ CHATTER_WORDS = frozenset(
     hi hello hey hiya yo morning evening afternoon thanks thank thx ty cheers ok okay cool great
     quick q qq also too same but again pull stuff thing things bit anyone anybody someone
     folks guys all team everyone cc fyi btw lol pls plz please just actually really basically
-    kind sort like quite maybe perhaps wondering wonder curious looking look remind reminder
+    kind kinds sort sorts type types way ways like quite maybe perhaps wondering wonder curious looking look remind reminder
     help me up whats stuff again then now so um uh hmm even w wrt abt u ur r idk tbh imo
     iirc afaik fwiw asap nvm exactly precisely roughly approximately literally honestly
     """.split()
