@@ -534,6 +534,8 @@ def test_a_date_a_card_has_or_a_how_question_about_the_work_still_gets_the_card(
         "who was the un secretary-general in 2019?",  # a year the cards cover: not the present
         "what was the name of the UN Secretary-General who issued the 2019 joint statement",
         "Who is the director of the OSCE Conflict Prevention Centre?",
+        "who was head of the osce kosovo verification mission in 1999?",  # "head" is an office
+        "who was the chief of ifor",
     ],
 )
 def test_a_question_for_an_office_holder_no_card_names_gets_suggestions(answerer, query) -> None:

@@ -101,7 +101,8 @@ BEYOND_PAIRS = frozenset(
 # Offices whose holder changes: "who is the nato secretary general?" asks who holds one now
 OFFICE_WORDS = frozenset(
     """secretary general generals secretarygeneral chairperson chairman chairwoman chair
-    president director representative ambassador spokesperson commander sg cio in office""".split()
+    president director representative ambassador spokesperson commander sg cio head chief leader
+    boss in office""".split()
 )
 WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds"))
 # A question for the person who held an office ("who was the un secretary-general in 2019?",
