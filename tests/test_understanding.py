@@ -443,6 +443,7 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
         "EU and NATO cooperation",
         "the eu's relationship with the osce",
         "the european union and nato",  # its name in full is the same partner
+        "How does the EU's partnership with the OSCE work?",  # close in meaning to the UN's
     ],
 )
 def test_the_eu_named_only_in_a_cards_list_of_partners_is_not_its_subject(answerer, query) -> None:

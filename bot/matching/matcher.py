@@ -230,6 +230,7 @@ class Matcher:
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
+        self._position = {card.id: i for i, card in enumerate(self.index.cards)}
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -562,6 +563,8 @@ class Matcher:
         best = self._clear(near, MEANING_AT, MEANING_MARGIN, text, toks)
         if best is None:
             best = self._together(meaning, per_card, near, words, text, toks)
+        if best is not None and not self._acronyms_on(best.card, text):
+            best = None
         if best is not None:
             return MatchResult("card", best.card, best.score, words.ranked)
         top = near[0].score
@@ -714,6 +717,26 @@ class Matcher:
         if self._asks_who_named(card, toks):
             return False
         return self._names_on(card, text)
+
+    def _acronyms_on(self, card: Card, text: str) -> bool:
+        """Whether every acronym of the query ("EU", "KFOR") that some card knows is on
+        `card`, as itself or a thesaurus equal ("the European Union"); the organisations'
+        own names aside, which every card of theirs carries. "How does the EU's partnership
+        with the OSCE work?" is not answered by the UN's partnership card, however close
+        the two are in meaning."""
+        idx = self.index
+        at: int | None = None
+        for acronym in {w.casefold() for w in _ACRONYM.findall(text)} - self._org_terms:
+            if acronym not in idx.ids:
+                continue  # no card knows it: `identifier` guards the query
+            if at is None:
+                at = self._position[card.id]
+            if not any(
+                sim >= CONCEPT_SIMILARITY and idx.code(at, idx.ids[t]) >= 0
+                for t, sim in self.expand(acronym).items()
+            ):
+                return False
+        return True
 
     def _counts(self, card: Card, toks: list[str]) -> bool:
         """Whether `card` counts what 'how many' asks for: a number on it, then within
