@@ -321,6 +321,11 @@ groups:
   - [Vienna, wien]
   - [zebra, okapi]
   - not a list
+places:
+  - summary
+  - Atlantis
+  - summary
+  - [a, list]
 """
 
 
@@ -344,8 +349,12 @@ def test_thesaurus_problems_name_their_line(tmp_path: Path) -> None:
         "facts/thesaurus.yaml:6: group 4 needs at least two different members",
         "facts/thesaurus.yaml:7: 'Vienna' must be lower case",
         "facts/thesaurus.yaml:9: group 7 must be a list like [word, other word]",
+        "facts/thesaurus.yaml:12: 'Atlantis' must be lower case",
+        "facts/thesaurus.yaml:13: 'summary' is listed twice once folded; keep one",
+        "facts/thesaurus.yaml:14: ['a', 'list'] must be a place name (quote it if need be)",
         "facts/thesaurus.yaml:7: no card uses any of Vienna, wien: the group can never match; drop it or add the word to a card",
         "facts/thesaurus.yaml:8: no card uses any of zebra, okapi: the group can never match; drop it or add the word to a card",
+        "facts/thesaurus.yaml:12: no card names the place 'Atlantis': drop it or add it to a card",
     ]
     assert lines == expected, run.stdout
 
@@ -366,6 +375,14 @@ def test_the_real_thesaurus_is_valid_and_used() -> None:
     corpus = load_corpus()
     assert len(corpus.thesaurus.groups) > 50
     assert all(len(g) >= 2 for g in corpus.thesaurus.groups)
+    assert {"vienna", "ohrid", "western balkans"} <= set(corpus.thesaurus.places)
+
+
+def test_places_must_be_a_list(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path, {"one.yaml": GOOD.format(id="one")})
+    (facts / "thesaurus.yaml").write_text("groups:\n  - [things, stuff]\nplaces: vienna\n")
+    with pytest.raises(InvalidCards, match=r"thesaurus.yaml:3: 'places' must be a list"):
+        load_corpus(facts)
 
 
 def test_stale_lists_cards_not_reviewed_in_days_at_their_reviewed_line(

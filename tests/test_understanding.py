@@ -439,6 +439,38 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
 @pytest.mark.parametrize(
     "query",
     [
+        "where was the osce climate change conference held in 2023?",
+        "which city hosted nato's green defence workshop",
+        "osce climate conference 2023 venue",
+        "in which country was the 2023 osce climate conference?",
+    ],
+)
+def test_a_place_no_card_states_gets_suggestions_not_a_card(answerer, query) -> None:
+    """The climate card says who attended the 2021 workshop and the 2023 conference, not
+    where they were held: it states no place of the thesaurus's `places`."""
+    answer = answerer.answer(query)
+    assert answer.card is None and answer.suggestions
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("Where was the 2003 conference on Western Balkans border security held?",
+         "nato-osce-border-security"),  # Ohrid
+        ("which city hosted the 2016 nato summit that stepped up work with the osce",
+         "nato-osce-warsaw-summit-liaison"),
+        ("where is the un liaison office for the osce?", "un-liaison-office-vienna"),
+        ("where has nato-osce cooperation in the field worked well?",
+         "nato-osce-field-cooperation"),
+    ],
+)  # fmt: skip
+def test_a_place_the_card_states_still_gets_the_card(answerer, query, card) -> None:
+    assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
         "eu osce cooperation",
         "EU and NATO cooperation",
         "the eu's relationship with the osce",

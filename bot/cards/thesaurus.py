@@ -7,7 +7,7 @@ never match anything, and a member in two places makes matching ambiguous.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,7 @@ class ThesaurusFile:
     path: str
     lines: Lines
     positions: tuple[int, ...] = ()  # each group's index in the file's `groups:` list
+    place_positions: tuple[int, ...] = ()  # each place's index in the file's `places:` list
 
 
 def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, list[Problem]]:
@@ -56,8 +57,8 @@ def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, l
         report((), "the thesaurus must be a mapping with 'groups:', a list of lists of words")
         return None, problems
     for key in doc:
-        if key != "groups":
-            report((key,), f"unknown field '{key}' (allowed: groups)")
+        if key not in ("groups", "places"):
+            report((key,), f"unknown field '{key}' (allowed: groups, places)")
     groups: list[tuple[str, ...]] = []
     positions: list[int] = []
     first_seen: dict[str, tuple[int, str]] = {}  # folded member -> (line, as written)
@@ -84,8 +85,34 @@ def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, l
             report(("groups", g), f"group {g + 1} needs at least two different members")
         groups.append(tuple(members))
         positions.append(g)
-    thesaurus = Thesaurus(tuple(groups))
-    return ThesaurusFile(thesaurus, shown, lines, tuple(positions)), problems
+    places, place_positions = _read_places(doc.get("places", []), report)
+    thesaurus = Thesaurus(tuple(groups), places)
+    return ThesaurusFile(thesaurus, shown, lines, tuple(positions), place_positions), problems
+
+
+def _read_places(
+    listed: object, report: Callable[[tuple, str], None]
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The `places:` list: lower-case names, each listed once (once folded)."""
+    if not isinstance(listed, list):
+        report(("places",), "'places' must be a list of place names, like [vienna, kosovo]")
+        return (), ()
+    places: list[str] = []
+    positions: list[int] = []
+    seen: set[str] = set()
+    for p, place in enumerate(listed):
+        if not isinstance(place, str) or not place.strip():
+            report(("places", p), f"{place!r} must be a place name (quote it if need be)")
+            continue
+        if place != place.lower():
+            report(("places", p), f"{place!r} must be lower case")
+        if fold(place) in seen:
+            report(("places", p), f"{place!r} is listed twice once folded; keep one")
+            continue
+        seen.add(fold(place))
+        places.append(place)
+        positions.append(p)
+    return tuple(places), tuple(positions)
 
 
 def _card_texts(card: Card) -> Iterable[str]:
@@ -100,7 +127,8 @@ def _card_texts(card: Card) -> Iterable[str]:
 
 
 def check_usage(file: ThesaurusFile, cards: Iterable[Card]) -> list[Problem]:
-    """Each group needs a member some card uses as a word or whole phrase, or it never matches."""
+    """Each group needs a member some card uses as a word or whole phrase, or it never
+    matches; each place must be named on some card, or it states nothing."""
     texts = [f" {fold(t)} " for card in cards for t in _card_texts(card)]
     problems = []
     for g, group in zip(file.positions, file.thesaurus.groups, strict=True):
@@ -112,6 +140,15 @@ def check_usage(file: ThesaurusFile, cards: Iterable[Card]) -> list[Problem]:
                     file.path,
                     line_of(file.lines, ("groups", g)),
                     f"no card uses any of {', '.join(group)}: the group can never match; drop it or add the word to a card",
+                )
+            )
+    for p, place in zip(file.place_positions, file.thesaurus.places, strict=True):
+        if not any(f" {fold(place)} " in text for text in texts):
+            problems.append(
+                Problem(
+                    file.path,
+                    line_of(file.lines, ("places", p)),
+                    f"no card names the place {place!r}: drop it or add it to a card",
                 )
             )
     return problems

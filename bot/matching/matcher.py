@@ -124,6 +124,12 @@ DATE_ASKS = frozenset(
     {("what", "year"), ("which", "year"), ("what", "date")}
     | {("when", verb) for verb in ("was", "were", "did")}
 )
+# Questions for a place: "where was/did ...", "which city", "in what country", "the venue"
+PLACE_ASKS = frozenset(
+    {("where", verb) for verb in "is s was were are did does do has have had".split()}
+    | {(which, noun) for which in ("which", "what") for noun in ("city", "town", "country")}
+)
+PLACE_WORDS = frozenset({"venue", "venues", "located", "location"})
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens
@@ -226,7 +232,9 @@ class Matcher:
         self._use_meaning = meaning  # off: words alone (tests of the word tiers)
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(card_word_pairs)
-        self._states = functools.lru_cache(maxsize=1024)(states)  # of the cards last asked
+        places = frozenset(fold(place) for place in corpus.thesaurus.places)
+        # of the cards last asked
+        self._states = functools.lru_cache(maxsize=1024)(functools.partial(states, places=places))
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
@@ -1095,10 +1103,13 @@ def decide(
 def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
     ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
-    'who funds ...'), a "date" ('in what year ...', 'when was ...') or a "person" who held
-    an office ('who was the un secretary-general ...', `_asks_holder`)."""
+    'who funds ...'), a "date" ('in what year ...', 'when was ...'), a "person" who held
+    an office ('who was the un secretary-general ...', `_asks_holder`) or a "place" ('where
+    was it held?', 'which city', 'the venue')."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
+    if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
+        kinds.add("place")
     if pairs & COUNT_ASKS:
         kinds.add("count")
     if pairs & DATE_ASKS:
@@ -1123,13 +1134,16 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     return any(next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS for rest in rests)
 
 
-def states(card: Card) -> frozenset[str]:
+def states(card: Card, places: frozenset[str] = frozenset()) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
     year, or a number word: "five Western Balkans countries"), money (its financing), a
     date (a dated event, or a year in its texts), a person (named after an office word,
-    `_names_holder`)."""
+    `_names_holder`), a place (one of `places`, the thesaurus's, folded)."""
     kinds = {"date"} if card.dates else set()
     texts = stated_texts(card)
+    said = " ".join(f" {fold(text)} " for text in texts)
+    if any(f" {place} " in said for place in places):
+        kinds.add("place")
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
         kinds.add("person")
     for word in tokens(" ".join(texts)):
