@@ -326,6 +326,8 @@ places:
   - Atlantis
   - summary
   - [a, list]
+countries:
+  - narnia
 """
 
 
@@ -355,6 +357,7 @@ def test_thesaurus_problems_name_their_line(tmp_path: Path) -> None:
         "facts/thesaurus.yaml:7: no card uses any of Vienna, wien: the group can never match; drop it or add the word to a card",
         "facts/thesaurus.yaml:8: no card uses any of zebra, okapi: the group can never match; drop it or add the word to a card",
         "facts/thesaurus.yaml:12: no card names the place 'Atlantis': drop it or add it to a card",
+        "facts/thesaurus.yaml:16: no card names the place 'narnia': drop it or add it to a card",
     ]
     assert lines == expected, run.stdout
 
@@ -376,6 +379,7 @@ def test_the_real_thesaurus_is_valid_and_used() -> None:
     assert len(corpus.thesaurus.groups) > 50
     assert all(len(g) >= 2 for g in corpus.thesaurus.groups)
     assert {"vienna", "ohrid", "western balkans"} <= set(corpus.thesaurus.places)
+    assert {"north macedonia", "bosnia and herzegovina"} <= set(corpus.thesaurus.countries)
 
 
 def test_places_must_be_a_list(tmp_path: Path) -> None:

@@ -443,11 +443,14 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
         "which city hosted nato's green defence workshop",
         "osce climate conference 2023 venue",
         "in which country was the 2023 osce climate conference?",
+        "which five countries endorsed the common platform at ohrid?",  # a place, no country
+        "which country had the OSCE chairmanship in december 2019?",
     ],
 )
 def test_a_place_no_card_states_gets_suggestions_not_a_card(answerer, query) -> None:
     """The climate card says who attended the 2021 workshop and the 2023 conference, not
-    where they were held: it states no place of the thesaurus's `places`."""
+    where they were held: it states no place of the thesaurus's `places`. The Ohrid card
+    names a town and a region, but no country of `countries`."""
     answer = answerer.answer(query)
     assert answer.card is None and answer.suggestions
 
@@ -462,6 +465,10 @@ def test_a_place_no_card_states_gets_suggestions_not_a_card(answerer, query) -> 
         ("where is the un liaison office for the osce?", "un-liaison-office-vienna"),
         ("where has nato-osce cooperation in the field worked well?",
          "nato-osce-field-cooperation"),
+        ("in which country did a nato task force protect osce monitors?",
+         "nato-osce-north-macedonia"),
+        ("what did five western balkan countries endorse at ohrid?",  # not "which countries"
+         "nato-osce-border-security"),
     ],
 )  # fmt: skip
 def test_a_place_the_card_states_still_gets_the_card(answerer, query, card) -> None:

@@ -129,13 +129,15 @@ class Thesaurus:
     """Groups of interchangeable words or phrases (facts/thesaurus.yaml), lower case as written.
 
     Loaded and checked by bot.cards.thesaurus; carried by the Corpus so the matcher gets it
-    with the cards it was checked against. `places` are the names of places the cards state
-    ("vienna", "western balkans"): a question for a place ("where was it held?") needs a
-    card that states one.
+    with the cards it was checked against. `places` and `countries` are the names of places
+    the cards state ("vienna", "western balkans"; "north macedonia"): a question for a place
+    ("where was it held?") or a country ("which countries endorsed it?") needs a card that
+    states one.
     """
 
     groups: tuple[tuple[str, ...], ...] = ()
     places: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

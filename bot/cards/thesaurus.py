@@ -35,6 +35,7 @@ class ThesaurusFile:
     lines: Lines
     positions: tuple[int, ...] = ()  # each group's index in the file's `groups:` list
     place_positions: tuple[int, ...] = ()  # each place's index in the file's `places:` list
+    country_positions: tuple[int, ...] = ()  # ... and each country's in `countries:`
 
 
 def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, list[Problem]]:
@@ -57,8 +58,8 @@ def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, l
         report((), "the thesaurus must be a mapping with 'groups:', a list of lists of words")
         return None, problems
     for key in doc:
-        if key not in ("groups", "places"):
-            report((key,), f"unknown field '{key}' (allowed: groups, places)")
+        if key not in ("groups", "places", "countries"):
+            report((key,), f"unknown field '{key}' (allowed: groups, places, countries)")
     groups: list[tuple[str, ...]] = []
     positions: list[int] = []
     first_seen: dict[str, tuple[int, str]] = {}  # folded member -> (line, as written)
@@ -85,29 +86,33 @@ def read_thesaurus(facts_dir: Path, shown: str) -> tuple[ThesaurusFile | None, l
             report(("groups", g), f"group {g + 1} needs at least two different members")
         groups.append(tuple(members))
         positions.append(g)
-    places, place_positions = _read_places(doc.get("places", []), report)
-    thesaurus = Thesaurus(tuple(groups), places)
-    return ThesaurusFile(thesaurus, shown, lines, tuple(positions), place_positions), problems
+    places, place_at = _read_places(doc, "places", report)
+    countries, country_at = _read_places(doc, "countries", report)
+    thesaurus = Thesaurus(tuple(groups), places, countries)
+    read = ThesaurusFile(thesaurus, shown, lines, tuple(positions), place_at, country_at)
+    return read, problems
 
 
 def _read_places(
-    listed: object, report: Callable[[tuple, str], None]
+    doc: dict, key: str, report: Callable[[tuple, str], None]
 ) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """The `places:` list: lower-case names, each listed once (once folded)."""
+    """The `places:` (or `countries:`) list: lower-case names, each listed once (once
+    folded)."""
+    listed = doc.get(key, [])
     if not isinstance(listed, list):
-        report(("places",), "'places' must be a list of place names, like [vienna, kosovo]")
+        report((key,), f"'{key}' must be a list of place names, like [vienna, kosovo]")
         return (), ()
     places: list[str] = []
     positions: list[int] = []
     seen: set[str] = set()
     for p, place in enumerate(listed):
         if not isinstance(place, str) or not place.strip():
-            report(("places", p), f"{place!r} must be a place name (quote it if need be)")
+            report((key, p), f"{place!r} must be a place name (quote it if need be)")
             continue
         if place != place.lower():
-            report(("places", p), f"{place!r} must be lower case")
+            report((key, p), f"{place!r} must be lower case")
         if fold(place) in seen:
-            report(("places", p), f"{place!r} is listed twice once folded; keep one")
+            report((key, p), f"{place!r} is listed twice once folded; keep one")
             continue
         seen.add(fold(place))
         places.append(place)
@@ -142,15 +147,20 @@ def check_usage(file: ThesaurusFile, cards: Iterable[Card]) -> list[Problem]:
                     f"no card uses any of {', '.join(group)}: the group can never match; drop it or add the word to a card",
                 )
             )
-    for p, place in zip(file.place_positions, file.thesaurus.places, strict=True):
-        if not any(f" {fold(place)} " in text for text in texts):
-            problems.append(
-                Problem(
-                    file.path,
-                    line_of(file.lines, ("places", p)),
-                    f"no card names the place {place!r}: drop it or add it to a card",
+    listed = (
+        ("places", file.place_positions, file.thesaurus.places),
+        ("countries", file.country_positions, file.thesaurus.countries),
+    )
+    for key, at, names in listed:
+        for p, place in zip(at, names, strict=True):
+            if not any(f" {fold(place)} " in text for text in texts):
+                problems.append(
+                    Problem(
+                        file.path,
+                        line_of(file.lines, (key, p)),
+                        f"no card names the place {place!r}: drop it or add it to a card",
+                    )
                 )
-            )
     return problems
 
 

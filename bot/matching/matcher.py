@@ -124,11 +124,13 @@ DATE_ASKS = frozenset(
     {("what", "year"), ("which", "year"), ("what", "date")}
     | {("when", verb) for verb in ("was", "were", "did")}
 )
-# Questions for a place: "where was/did ...", "which city", "in what country", "the venue"
+# Questions for a place: "where was/did ...", "which city", "the venue"; for a country:
+# "which country", "what countries"
 PLACE_ASKS = frozenset(
     {("where", verb) for verb in "is s was were are did does do has have had".split()}
-    | {(which, noun) for which in ("which", "what") for noun in ("city", "town", "country")}
+    | {(which, noun) for which in ("which", "what") for noun in ("city", "town")}
 )
+COUNTRY_WORDS = frozenset({"country", "countries"})  # not "nations": "what united nations ..."
 PLACE_WORDS = frozenset({"venue", "venues", "located", "location"})
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
@@ -232,9 +234,13 @@ class Matcher:
         self._use_meaning = meaning  # off: words alone (tests of the word tiers)
         # word pairs of the cards last checked for a capitalised name (`_names_on`)
         self._pairs = functools.lru_cache(maxsize=PAIRS_CACHE)(card_word_pairs)
-        places = frozenset(fold(place) for place in corpus.thesaurus.places)
+        thesaurus = corpus.thesaurus
+        countries = frozenset(fold(place) for place in thesaurus.countries)
+        places = countries | {fold(place) for place in thesaurus.places}
         # of the cards last asked
-        self._states = functools.lru_cache(maxsize=1024)(functools.partial(states, places=places))
+        self._states = functools.lru_cache(maxsize=1024)(
+            functools.partial(states, places=places, countries=countries)
+        )
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
@@ -1110,6 +1116,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     pairs = set(itertools.pairwise(toks))
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
         kinds.add("place")
+    if _asks_country(toks):
+        kinds.add("country")
     if pairs & COUNT_ASKS:
         kinds.add("count")
     if pairs & DATE_ASKS:
@@ -1134,16 +1142,35 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     return any(next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS for rest in rests)
 
 
-def states(card: Card, places: frozenset[str] = frozenset()) -> frozenset[str]:
+def _asks_country(toks: Sequence[str]) -> bool:
+    """'which country chaired ...', 'which five western balkan countries ...': 'which' or
+    'what', then a country word after at most three words that describe it (not filler:
+    'what role do countries play' asks for a role)."""
+    for i, t in enumerate(toks):
+        if t in ("which", "what"):
+            for word in toks[i + 1 : i + 5]:
+                if word in COUNTRY_WORDS:
+                    return True
+                if is_filler(word):
+                    break
+    return False
+
+
+def states(
+    card: Card, places: frozenset[str] = frozenset(), countries: frozenset[str] = frozenset()
+) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
     year, or a number word: "five Western Balkans countries"), money (its financing), a
     date (a dated event, or a year in its texts), a person (named after an office word,
-    `_names_holder`), a place (one of `places`, the thesaurus's, folded)."""
+    `_names_holder`), a place or a country (one of `places` or `countries`, the
+    thesaurus's, folded; a country is a place too)."""
     kinds = {"date"} if card.dates else set()
     texts = stated_texts(card)
     said = " ".join(f" {fold(text)} " for text in texts)
     if any(f" {place} " in said for place in places):
         kinds.add("place")
+    if any(f" {country} " in said for country in countries):
+        kinds.add("country")
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
         kinds.add("person")
     for word in tokens(" ".join(texts)):
