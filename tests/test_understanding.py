@@ -456,6 +456,32 @@ def test_a_place_no_card_states_gets_suggestions_not_a_card(answerer, query) -> 
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        "when did north macedonia join nato?",
+        "what year did north macedonia become a member of nato",
+        "north macedonia nato membership",
+    ],
+)
+def test_a_countrys_membership_no_card_states_gets_suggestions(answerer, query) -> None:
+    """The North Macedonia card is about NATO protecting OSCE monitors there, not about
+    the country joining NATO."""
+    answer = answerer.answer(query)
+    assert answer.card is None and answer.suggestions
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "when did osce staff join nato's green defence workshop?",  # an event, not NATO
+        "did nato staff join the osce climate conference in 2023",
+    ],
+)
+def test_joining_an_organisations_event_is_not_membership(answerer, query) -> None:
+    assert card_of(answerer, query) == "nato-osce-climate-security"
+
+
+@pytest.mark.parametrize(
     ("query", "card"),
     [
         ("Where was the 2003 conference on Western Balkans border security held?",

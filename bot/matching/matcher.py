@@ -132,6 +132,15 @@ PLACE_ASKS = frozenset(
 )
 COUNTRY_WORDS = frozenset({"country", "countries"})  # not "nations": "what united nations ..."
 PLACE_WORDS = frozenset({"venue", "venues", "located", "location"})
+# Questions about a country's membership of an organisation ("when did sweden join nato?",
+# "the year north macedonia became a nato member"), and the words that state one on a card
+JOIN_WORDS = frozenset({"join", "joins", "joined", "joining"})
+BECOME_WORDS = frozenset({"become", "becomes", "became", "becoming"})
+MEMBER_WORDS = frozenset({"member", "members", "ally", "allies"})
+MEMBERSHIP_WORDS = frozenset({"membership", "accession", "accede", "acceded", "accedes"})
+# after "join nato": a word that ends what is joined ("... join nato in 2023?"); any other
+# ("joined NATO's workshop", "joins NATO programmes") makes the organisation a modifier
+JOINED_ENDS = frozenset({"in", "on", "and", "or", "when", "after", "before", "as", "at", "too"})
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens
@@ -1118,6 +1127,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("place")
     if _asks_country(toks):
         kinds.add("country")
+    if _asks_membership(toks):
+        kinds.add("membership")
     if pairs & COUNT_ASKS:
         kinds.add("count")
     if pairs & DATE_ASKS:
@@ -1140,6 +1151,26 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
             if pair in NAME_OF
         ]
     return any(next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS for rest in rests)
+
+
+def _asks_membership(toks: Sequence[str]) -> bool:
+    """'when did north macedonia join nato?', 'became a nato member', 'nato membership':
+    joining an organisation itself, not one of its events ("OSCE staff joined NATO's
+    workshop") or programmes ("joins NATO programmes")."""
+    if not MEMBERSHIP_WORDS.isdisjoint(toks):
+        return True
+    for i, t in enumerate(toks):
+        if t in JOIN_WORDS:
+            rest = list(toks[i + 1 : i + 4])
+            if rest[:1] == ["the"]:
+                rest = rest[1:]
+            if rest and rest[0] in ORG_TERMS | {"eu"}:
+                after = rest[1] if len(rest) > 1 else None
+                if after is None or after in JOINED_ENDS or is_year(after):
+                    return True
+        if t in BECOME_WORDS and not MEMBER_WORDS.isdisjoint(toks[i + 1 : i + 5]):
+            return True
+    return False
 
 
 def _asks_country(toks: Sequence[str]) -> bool:
@@ -1171,6 +1202,8 @@ def states(
         kinds.add("place")
     if any(f" {country} " in said for country in countries):
         kinds.add("country")
+    if not MEMBERSHIP_WORDS.isdisjoint(said.split()):
+        kinds.add("membership")
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
         kinds.add("person")
     for word in tokens(" ".join(texts)):
