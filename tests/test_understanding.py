@@ -479,6 +479,9 @@ def test_a_countrys_membership_no_card_states_gets_suggestions(answerer, query) 
 )
 def test_joining_an_organisations_event_is_not_membership(answerer, query) -> None:
     assert card_of(answerer, query) == "nato-osce-climate-security"
+    # nor is joining it on a subject: the EU is named on the Ohrid card
+    joined = "did the eu join nato and the osce on balkan border security?"
+    assert card_of(answerer, joined) == "nato-osce-border-security"
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,7 @@ MEMBER_WORDS = frozenset({"member", "members", "ally", "allies"})
 MEMBERSHIP_WORDS = frozenset({"membership", "accession", "accede", "acceded", "accedes"})
 # after "join nato": a word that ends what is joined ("... join nato in 2023?"); any other
 # ("joined NATO's workshop", "joins NATO programmes") makes the organisation a modifier
-JOINED_ENDS = frozenset({"in", "on", "and", "or", "when", "after", "before", "as", "at", "too"})
+JOINED_ENDS = frozenset({"in", "when", "after", "before", "as", "too"})
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens
