@@ -195,6 +195,9 @@ TOGETHER_AT = 0.65  # ... in a weighted mean with its closeness in meaning that 
 TOGETHER_MARGIN = 0.04  # ... and leads every other card's by this much
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# "the UN's top official": the possessive's "s" is not a part of a word split in two
+# ("s" + "top" is "stop"; "k-for" and "s-for" are)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 # a Roman numeral of two or more letters ("chapter vii", "protocol ii"): a number, and like
 # a number no card has it names another thing than the card with a neighbouring one
 _ROMAN = re.compile(r"(?=[ivxlc]{2,}$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
@@ -399,7 +402,7 @@ class Matcher:
 
     def units(self, text: str) -> tuple[list[_Unit], list[str]]:
         """The query's units (words and thesaurus phrases, filler dropped) and its raw tokens."""
-        toks = self._joined(tokens(text))
+        toks = self._joined(tokens(_POSSESSIVE.sub("", text)))
         # words written in capitals ("EU", "WTO") or capitalised inside a sentence ("Russia")
         # are names: unknown to every card, they mean another subject
         acronyms = {w.casefold() for w in _ACRONYM.findall(text)}

@@ -23,6 +23,11 @@ _OSCE = re.compile(
     rf"\b(?:the\s+)?{_EUROPE}\s+{_SIZE}(?:security\s+(?:{_BODY}|{_PEOPLE})|{_BODY})\b",
     re.IGNORECASE,
 )
+# the OSCE's people on the ground: "the European monitors" (the OSCE monitors, verifiers)
+_OSCE_OF = re.compile(
+    r"\bthe\s+european(?=\s+(?:monitors|observers|verifiers|mission|missions)\b)",
+    re.IGNORECASE,
+)
 _UN = re.compile(r"\b(?:the\s+)?(?:world|global)\s+(?:body|organi[sz]ation)\b", re.IGNORECASE)
 _NATO = re.compile(
     r"\b(?:the\s+)?(?:(?:western|trans[- ]?atlantic|atlantic|north\s+atlantic|military"
@@ -38,7 +43,14 @@ _DPPA = re.compile(
     r"(?:department|office|arm|team|unit|wing|division|people|section)\b",
     re.IGNORECASE,
 )
-_SAID = ((_OSCE, "OSCE"), (_UN, "UN"), (_NATO, "NATO"), (_EU, "EU"), (_DPPA, "DPPA"))  # in order
+_SAID = (
+    (_OSCE, "OSCE"),
+    (_OSCE_OF, "the OSCE"),
+    (_UN, "UN"),
+    (_NATO, "NATO"),
+    (_EU, "EU"),
+    (_DPPA, "DPPA"),
+)  # in order
 
 
 def say_names(text: str) -> str:
