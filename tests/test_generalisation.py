@@ -3,7 +3,7 @@
 The development set is small; these were written from the sources alone, without seeing
 the cards or the code. They are not targets to reach 100% on (that would only teach the
 matcher their strings), but floors that a change to matching must not push the score below.
-`blind_queries_2.yaml` to `_9` also carry each query's kind; `python bench/eval_by_kind.py
+`blind_queries_2.yaml` to `_11` also carry each query's kind; `python bench/eval_by_kind.py
 FILE` gives the score per kind.
 """
 
@@ -30,12 +30,16 @@ FLOORS = {
     "blind_queries_5.yaml": 0.95,  # 144/150; 138 after session 4; 126/150 when written
     # Session 5: 6 leans on everyday words and near-miss out-of-scope questions (50 each)
     # and was read to find kinds of miss; 7 is a standard set, only scored.
-    "blind_queries_6.yaml": 0.81,  # 123/150; 107/150 when written (at 47fff5b)
-    "blind_queries_8.yaml": 0.86,  # 105/120; 85 at 47fff5b (out of scope 52/80, now 70); 80
+    "blind_queries_6.yaml": 0.83,  # 125/150; 107/150 when written (at 47fff5b)
+    "blind_queries_8.yaml": 0.92,  # 111/120; 85 at 47fff5b (out of scope 52/80, now 75); 80
     # ask a covered subject for what the sources do not say, 40 ask what they do
     "blind_queries_7.yaml": 0.92,  # 139/150; 129/150 when written (at 47fff5b)
     # Session 9: a standard set (30 everyday, 30 out of scope), only scored, never read.
     "blind_queries_9.yaml": 0.88,  # 134/150; 131/150 when written (at 2882a9a)
+    # Session 10: two more standard sets (35 everyday, 30 out of scope). 10 was read after
+    # its first score to find kinds of miss; 11 is only scored, never read.
+    "blind_queries_10.yaml": 0.86,  # 129/150; 123/150 when written (at 0871b85)
+    "blind_queries_11.yaml": 0.83,  # 125/150; 122/150 when written (at 0871b85)
 }
 
 
