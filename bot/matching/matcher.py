@@ -196,8 +196,11 @@ TOGETHER_MARGIN = 0.04  # ... and leads every other card's by this much
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # "the UN's top official": the possessive's "s" is not a part of a word split in two
-# ("s" + "top" is "stop"; "k-for" and "s-for" are)
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+# ("s" + "top" is "stop"; "k-for" and "s-for" are). Not "who's", "what's": they are "who is"
+_POSSESSIVE = re.compile(
+    r"\b(?!(?:who|what|where|when|why|how|it|that|there|here|he|she|let)['’])(\w+)['’]s\b",
+    re.IGNORECASE,
+)
 # a Roman numeral of two or more letters ("chapter vii", "protocol ii"): a number, and like
 # a number no card has it names another thing than the card with a neighbouring one
 _ROMAN = re.compile(r"(?=[ivxlc]{2,}$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
@@ -402,7 +405,7 @@ class Matcher:
 
     def units(self, text: str) -> tuple[list[_Unit], list[str]]:
         """The query's units (words and thesaurus phrases, filler dropped) and its raw tokens."""
-        toks = self._joined(tokens(_POSSESSIVE.sub("", text)))
+        toks = self._joined(tokens(_POSSESSIVE.sub(r"\1", text)))
         # words written in capitals ("EU", "WTO") or capitalised inside a sentence ("Russia")
         # are names: unknown to every card, they mean another subject
         acronyms = {w.casefold() for w in _ACRONYM.findall(text)}
