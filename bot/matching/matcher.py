@@ -405,7 +405,9 @@ class Matcher:
 
     def units(self, text: str) -> tuple[list[_Unit], list[str]]:
         """The query's units (words and thesaurus phrases, filler dropped) and its raw tokens."""
-        toks = self._joined(tokens(_POSSESSIVE.sub(r"\1", text)))
+        if "'" in text or "’" in text:  # ~10 µs a query for the regular expression
+            text = _POSSESSIVE.sub(r"\1", text)
+        toks = self._joined(tokens(text))
         # words written in capitals ("EU", "WTO") or capitalised inside a sentence ("Russia")
         # are names: unknown to every card, they mean another subject
         acronyms = {w.casefold() for w in _ACRONYM.findall(text)}
