@@ -131,6 +131,12 @@ def _card_texts(card: Card) -> Iterable[str]:
         yield date.display()  # "June 1999": so a month group is used by a card dated then
 
 
+def _said(phrase: str, texts: list[str]) -> bool:
+    """Whether one of `texts` (folded, a space at each end) has `phrase` as whole words."""
+    key = f" {fold(phrase)} "
+    return any(key in text for text in texts)
+
+
 def check_usage(file: ThesaurusFile, cards: Iterable[Card]) -> list[Problem]:
     """Each group needs a member some card uses as a word or whole phrase, or it never
     matches; each place must be named on some card, or it states nothing."""
@@ -139,7 +145,7 @@ def check_usage(file: ThesaurusFile, cards: Iterable[Card]) -> list[Problem]:
     for g, group in zip(file.positions, file.thesaurus.groups, strict=True):
         if len(group) < 2:
             continue  # already reported as too small
-        if not any(f" {fold(m)} " in text for m in group for text in texts):
+        if not any(_said(m, texts) for m in group):
             problems.append(
                 Problem(
                     file.path,
@@ -153,7 +159,7 @@ def check_usage(file: ThesaurusFile, cards: Iterable[Card]) -> list[Problem]:
     )
     for key, at, names in listed:
         for p, place in zip(at, names, strict=True):
-            if not any(f" {fold(place)} " in text for text in texts):
+            if not _said(place, texts):
                 problems.append(
                     Problem(
                         file.path,

@@ -259,7 +259,6 @@ class Matcher:
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
-        self._position = {card.id: i for i, card in enumerate(self.index.cards)}
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -594,7 +593,7 @@ class Matcher:
         best = self._clear(near, MEANING_AT, MEANING_MARGIN, text, toks)
         if best is None:
             best = self._together(meaning, per_card, near, words, text, toks)
-        if best is not None and not self._acronyms_on(best.card, text):
+        if best is not None and not self._acronyms_on(meaning.position[best.card.id], text):
             best = None
         if best is not None:
             return MatchResult("card", best.card, best.score, words.ranked)
@@ -749,19 +748,16 @@ class Matcher:
             return False
         return self._names_on(card, text)
 
-    def _acronyms_on(self, card: Card, text: str) -> bool:
+    def _acronyms_on(self, at: int, text: str) -> bool:
         """Whether every acronym of the query ("EU", "KFOR") that some card knows is on
-        `card`, as itself or a thesaurus equal ("the European Union"); the organisations'
+        the card at `at`, as itself or a thesaurus equal ("the European Union"); the organisations'
         own names aside, which every card of theirs carries. "How does the EU's partnership
         with the OSCE work?" is not answered by the UN's partnership card, however close
         the two are in meaning."""
         idx = self.index
-        at: int | None = None
         for acronym in {w.casefold() for w in _ACRONYM.findall(text)} - self._org_terms:
             if acronym not in idx.ids:
                 continue  # no card knows it: `identifier` guards the query
-            if at is None:
-                at = self._position[card.id]
             if not any(
                 sim >= CONCEPT_SIMILARITY and idx.code(at, idx.ids[t]) >= 0
                 for t, sim in self.expand(acronym).items()
@@ -1127,8 +1123,9 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
     ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
     'who funds ...'), a "date" ('in what year ...', 'when was ...'), a "person" who held
-    an office ('who was the un secretary-general ...', `_asks_holder`) or a "place" ('where
-    was it held?', 'which city', 'the venue')."""
+    an office ('who was the un secretary-general ...', `_asks_holder`), a "place" ('where
+    was it held?', 'which city', 'the venue'), a "country" (`_asks_country`) or a country's
+    "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
@@ -1202,7 +1199,7 @@ def states(
     year, or a number word: "five Western Balkans countries"), money (its financing), a
     date (a dated event, or a year in its texts), a person (named after an office word,
     `_names_holder`), a place or a country (one of `places` or `countries`, the
-    thesaurus's, folded; a country is a place too)."""
+    thesaurus's, folded; a country is a place too), a membership ("accession")."""
     kinds = {"date"} if card.dates else set()
     texts = stated_texts(card)
     said = " ".join(f" {fold(text)} " for text in texts)
@@ -1210,8 +1207,6 @@ def states(
         kinds.add("place")
     if any(f" {country} " in said for country in countries):
         kinds.add("country")
-    if not MEMBERSHIP_WORDS.isdisjoint(said.split()):
-        kinds.add("membership")
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
         kinds.add("person")
     for word in tokens(" ".join(texts)):
@@ -1221,6 +1216,8 @@ def states(
             kinds.add("count")
         if stem(word) in MONEY_STEMS:
             kinds.add("money")
+        if word in MEMBERSHIP_WORDS:
+            kinds.add("membership")
     return frozenset(kinds)
 
 
