@@ -109,6 +109,29 @@ def test_words_and_meaning_together_answer_what_neither_makes_clear(matchers, mo
     assert with_meaning.match(query).kind == "suggestions"
 
 
+def test_words_first_and_meaning_clearly_agreeing_answer(matchers, monkeypatch) -> None:
+    """Words rank the Strategic Concept card first ("planning", "paper") but far too
+    weakly to answer; meaning puts it first and clearly ahead, though not so far ahead
+    without the organisations' names as meaning alone must be. Together that is enough."""
+    query = "does the alliance's top planning paper mention the european security body"
+    with_meaning, words_alone = matchers
+    words = words_alone.match(query)
+    assert words.card is None and words.ranked[0].card.id == "nato-osce-strategic-concept-2022"
+    assert with_meaning.match(query).card.id == "nato-osce-strategic-concept-2022"
+    monkeypatch.setattr(matcher_module.Matcher, "_agreed", lambda *_: None)  # the rule off
+    assert with_meaning.match(query).card is None
+
+
+def test_agreeing_tiers_still_need_a_card_that_names_what_was_asked(matchers) -> None:
+    """Both tiers put the UN partnership card first for the Council of Europe, which that
+    card does not name."""
+    query = "does the OSCE cooperate with the Council of Europe?"
+    with_meaning, words_alone = matchers
+    assert words_alone.match(query).ranked[0].card.id == "un-dppa-osce-partnership"
+    assert with_meaning._meaning.nearest(query)[0].card.id == "un-dppa-osce-partnership"
+    assert with_meaning.match(query).card is None
+
+
 def test_meaning_alone_cannot_pass_for_words_and_meaning_together(matchers, monkeypatch) -> None:
     """Words find no climate word here; a cosine of ~0.8 alone is a weighted mean of ~0.55."""
     monkeypatch.setattr(matcher_module, "MEANING_AT", 2.0)  # meaning alone off

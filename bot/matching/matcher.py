@@ -583,7 +583,8 @@ class Matcher:
         """A card no word of the query names but the query plainly means ("is the warming
         planet a topic for nato and the osce?"): answered when its meaning is close and
         clearly closer than any other card's (`_clear`), or when words and meaning together
-        point at it (`_together`). Close but not clear, it is offered as "did you mean" when
+        point at it (`_together`), or when words rank it first and meaning clearly agrees
+        (`_agreed`). Close but not clear, it is offered as "did you mean" when
         words found nothing. Otherwise what the words found (`words`) stands."""
         meaning = self._meaning
         per_card = meaning.closeness(text) if meaning is not None else None
@@ -593,6 +594,8 @@ class Matcher:
         best = self._clear(near, MEANING_AT, MEANING_MARGIN, text, toks)
         if best is None:
             best = self._together(meaning, per_card, near, words, text, toks)
+        if best is None:
+            best = self._agreed(near, words, text, toks)
         if best is not None and not self._acronyms_on(meaning.position[best.card.id], text):
             best = None
         if best is not None:
@@ -638,6 +641,32 @@ class Matcher:
         lead = (first[0] - rest[0][0]) / (1 + TOGETHER_WORDS) if rest else 1.0
         if score >= TOGETHER_AT and lead >= TOGETHER_MARGIN and self._answers(first[2], text, toks):
             return Near(first[2], score)
+        return None
+
+    def _agreed(
+        self, near: tuple[Near, ...], words: MatchResult, text: str, toks: list[str]
+    ) -> Near | None:
+        """The card words rank first, as their subject, when meaning too puts it first,
+        close (`MEANING_AT`) and clearly ahead (`MEANING_MARGIN`): "what's the alliance's
+        position on people being bought and sold across borders?" finds the trafficking
+        card by a word or two, too weakly to answer, and comes closest to it in meaning,
+        but not so far ahead without the organisations' names as `_meant` asks of meaning
+        alone. Two tiers that read the query differently agreeing is the evidence that
+        lead would give. What the card must state still applies (`_answers`): "does the
+        OSCE cooperate with the Council of Europe?" puts the UN partnership card first on
+        both, and that card does not name the Council."""
+        if not words.ranked or not near:
+            return None
+        first, best = words.ranked[0], near[0]
+        runner_up = near[1].score if len(near) > 1 else -1.0
+        if (
+            first.card is best.card
+            and first.subject
+            and best.score >= MEANING_AT
+            and best.score - runner_up >= MEANING_MARGIN
+            and self._answers(best.card, text, toks)
+        ):
+            return best
         return None
 
     def _clear(
