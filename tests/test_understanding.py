@@ -8,12 +8,16 @@ import re
 from dataclasses import replace
 
 import pytest
+from rapidfuzz.distance import Indel
 
+import bot.matching.matcher as matcher_module
 from bot.answers import Answerer
 from bot.cards import Card, Corpus, Source
 from bot.cards.model import Thesaurus
 from bot.matching import Matcher
+from bot.matching.matcher import asked_words
 from bot.matching.names import say_names
+from bot.matching.text import tokens
 from bot.slack.blocks import Renderer
 
 
@@ -254,6 +258,29 @@ def test_a_cards_questions_are_matched_as_phrases() -> None:
     questions = (asked, "rifle depots", "ammunition stores")
     matcher = Matcher(_tiny_corpus(questions=questions), meaning=False)
     assert matcher.match("who keeps an eye on rifle stockpiles?").card.id == "salw"
+
+
+def test_a_close_card_whose_question_the_query_repeats_is_the_answer(answerer, monkeypatch) -> None:
+    """The office's full name is an alias of the card on its opening; "what does ... do"
+    is how the role card's own question asks. Asked when it opened, the opening card stays."""
+    query = "so what does the UN liaison office in Vienna really do for the osce?"
+    assert card_of(answerer, query) == "un-liaison-office-role"
+    opened = "when did the un liaison office in vienna open for the osce?"
+    assert card_of(answerer, opened) == "un-liaison-office-vienna"
+    monkeypatch.setattr(matcher_module, "REPHRASED_AT", 2.0)  # the rule off
+    assert card_of(Answerer(answerer.corpus), query) == "un-liaison-office-vienna"
+
+
+def test_a_question_is_compared_word_by_word_without_chatter() -> None:
+    """Many letters in common ("... office in vienna for the osce") are not the same
+    question; the words that ask are. Chatter ("so", "really") is not part of the question."""
+    query = asked_words(tokens("So what does the UN office in Vienna really do for the OSCE?"))
+    assert query == asked_words(tokens("what does the un office in vienna do for the osce"))
+    assert len(query) == 11  # one character a word
+    same = asked_words(tokens("What does the UN office in Vienna do?"))
+    other = asked_words(tokens("When did the UN open its office in Vienna for the OSCE?"))
+    assert Indel.normalized_similarity(query, same) >= matcher_module.REPHRASED_AT
+    assert Indel.normalized_similarity(query, other) < matcher_module.REPHRASED_AT
 
 
 @pytest.mark.parametrize(

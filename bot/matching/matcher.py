@@ -24,6 +24,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from bot.cards import Card, Corpus
 from bot.matching.build import build_index
@@ -48,7 +49,16 @@ from bot.matching.index import (
 from bot.matching.names import say_names
 from bot.matching.semantic import MAX_CARDS as MEANING_MAX_CARDS
 from bot.matching.semantic import Meaning, Near
-from bot.matching.text import clean, fold, is_filler, is_year, stem, tokens
+from bot.matching.text import (
+    CHATTER_WORDS,
+    STOP_WORDS,
+    clean,
+    fold,
+    is_filler,
+    is_year,
+    stem,
+    tokens,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,6 +203,9 @@ MEANING_SPREAD = 0.1  # ... for the cards within this of the closest
 TOGETHER_WORDS = 0.5  # words and meaning together: a card's words score counts this much ...
 TOGETHER_AT = 0.65  # ... in a weighted mean with its closeness in meaning that reaches this
 TOGETHER_MARGIN = 0.04  # ... and leads every other card's by this much
+REPHRASED_SPREAD = 0.25  # a runner-up this close to the first card words found ...
+REPHRASED_AT = 0.7  # ... is answered when the query's words are this like one of its questions
+REPHRASED_LEAD = 0.15  # ... and this much more like them than like the first card's
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # "the UN's top official": the possessive's "s" is not a part of a word split in two
@@ -259,6 +272,8 @@ class Matcher:
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
+        # the folded alternate questions of the cards last compared (`_rephrased`)
+        self._questions = functools.lru_cache(maxsize=PAIRS_CACHE)(folded_questions)
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -540,16 +555,59 @@ class Matcher:
                 if period is not None:
                     return period
             return self._by_meaning(text, toks, result)
+        if result.card is not None and not guarded:
+            result = self._rephrased(result, text, toks)
         if result.card is not None and not guarded and result.score < MEANING_OVER_WORDS:
             return self._overruled(text, toks, result)
         return result
+
+    def _rephrased(self, result: MatchResult, text: str, toks: list[str]) -> MatchResult:
+        """A close runner-up whose alternate question the query nearly repeats, function
+        words and all, instead of the card words put first. Content words cannot tell two
+        cards about one thing apart: "what does the UN liaison office in Vienna actually
+        do for the OSCE?" has the office's full name, an alias of the card on its opening, and only
+        "what does ... do" says it asks for the other card, on what the office does, whose
+        alternate questions say it that way. The way QnA Maker matches alternate phrasings:
+        mostly the same words in the same order (`REPHRASED_AT`, of the words of both, the
+        share they have in order), and clearly more like that card's questions than like
+        the first card's (`REPHRASED_LEAD`). Word by word, not letter by letter: "...office
+        in Vienna for the OSCE" shares many letters with "when did the UN open its office in
+        Vienna for the OSCE?" and few of the words that ask."""
+        best = result.ranked[0] if result.ranked else None
+        if best is None or best.card is not result.card or len(result.ranked) < 2:
+            return result
+        if result.ranked[1].score < best.score - REPHRASED_SPREAD or STOP_WORDS.isdisjoint(toks):
+            return result  # no close runner-up, or no function word to tell a question by
+        query = asked_words(toks)
+        for other in result.ranked[1:]:
+            if other.score < best.score - REPHRASED_SPREAD:
+                break
+            if not other.subject:
+                continue
+            like = self._resemblance(other.card, query, REPHRASED_AT)
+            if not like:
+                continue
+            own = self._resemblance(best.card, query)
+            if like - own >= REPHRASED_LEAD and self._answers(other.card, text, toks):
+                return MatchResult("card", other.card, other.score, result.ranked)
+        return result
+
+    def _resemblance(self, card: Card, query: str, at_least: float = 0.0) -> float:
+        """How nearly (0-1) the query's words repeat one of the card's alternate questions
+        (the share of the words of both that they have in order: an Indel similarity);
+        0 below `at_least`, which lets most comparisons stop early."""
+        found = process.extractOne(
+            query, self._questions(card), scorer=Indel.normalized_similarity, score_cutoff=at_least
+        )
+        return found[1] if found else 0.0
 
     def warm(self) -> None:
         """Do now (a server, at start-up) what the first queries would otherwise pay for:
         load the meaning tier (~0.2 s) and ask it once (numpy's first product starts its
         BLAS, ~0.4 ms); key the thesaurus phrases (~3 ms); and, for a small corpus
         (`PAIRS_WARM`), read every card's word pairs for `_names_on` (~0.16 ms a card, which
-        the first query naming a "Capitalised Name" paid per candidate)."""
+        the first query naming a "Capitalised Name" paid per candidate) and its alternate
+        questions for `_rephrased` (~30 us a card)."""
         meaning = self._meaning
         if meaning is not None:
             meaning.nearest("osce")
@@ -558,6 +616,7 @@ class Matcher:
         if len(cards) <= PAIRS_WARM:
             for card in cards:
                 self._pairs(card)
+                self._questions(card)
 
     @functools.cached_property
     def _meaning(self) -> Meaning | None:
@@ -1325,6 +1384,21 @@ def card_names(card: Card) -> frozenset[str]:
     return frozenset(
         w for w in capitalised - lower if w.isalpha() and w not in MONTHS and not is_filler(w)
     )
+
+
+def asked_words(words: Sequence[str]) -> str:
+    """The words of a question as `_rephrased` compares them, one character a word (the
+    comparison is word by word, and on a string it is one C loop, not a hash a word):
+    function words kept ("what does ... do" is what tells the question), chatter ("so",
+    "really", "actually") dropped, as it tells nothing and would make two askings of one
+    question look apart. A word's character is its hash in a 6,400-character private-use
+    block: two different words rarely share one, and then count as one word in two
+    questions of a dozen."""
+    return "".join([chr(0xE000 + hash(w) % 6400) for w in words if w not in CHATTER_WORDS])
+
+
+def folded_questions(card: Card) -> tuple[str, ...]:
+    return tuple(asked_words(tokens(q)) for q in card.questions)
 
 
 def card_word_pairs(card: Card) -> set[tuple[str, str]]:
