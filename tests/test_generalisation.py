@@ -19,27 +19,27 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
 FLOORS = {
-    "blind_queries.yaml": 0.96,  # 90/93 now (88/93 when written)
-    "blind_queries_2.yaml": 0.96,  # 144/150 now; 109/150 before the matcher read people
+    "blind_queries.yaml": 0.96,  # 91/93 now (88/93 when written)
+    "blind_queries_2.yaml": 0.96,  # 149/150 now; 109/150 before the matcher read people
     # Three more sets by three more blind writers (session 3). 3 and 4 were then used to find
     # kinds of miss (rules were written for the kinds, tested with examples of their own);
     # 5 was only ever scored, never read: its misses are still unseen.
     # Session 4 added the meaning tier and an everyday question per card, written blind.
-    "blind_queries_3.yaml": 0.96,  # 145/150; 141 after session 4; 126/150 when written
-    "blind_queries_4.yaml": 0.95,  # 143/150; 131 after session 3; 119/150 when written
-    "blind_queries_5.yaml": 0.95,  # 144/150; 138 after session 4; 126/150 when written
+    "blind_queries_3.yaml": 0.96,  # 146/150; 141 after session 4; 126/150 when written
+    "blind_queries_4.yaml": 0.95,  # 144/150; 131 after session 3; 119/150 when written
+    "blind_queries_5.yaml": 0.95,  # 145/150; 138 after session 4; 126/150 when written
     # Session 5: 6 leans on everyday words and near-miss out-of-scope questions (50 each)
     # and was read to find kinds of miss; 7 is a standard set, only scored.
-    "blind_queries_6.yaml": 0.83,  # 125/150; 107/150 when written (at 47fff5b)
+    "blind_queries_6.yaml": 0.83,  # 126/150; 107/150 when written (at 47fff5b)
     "blind_queries_8.yaml": 0.92,  # 111/120; 85 at 47fff5b (out of scope 52/80, now 75); 80
     # ask a covered subject for what the sources do not say, 40 ask what they do
-    "blind_queries_7.yaml": 0.92,  # 139/150; 129/150 when written (at 47fff5b)
+    "blind_queries_7.yaml": 0.92,  # 140/150; 129/150 when written (at 47fff5b)
     # Session 9: a standard set (30 everyday, 30 out of scope), only scored, never read.
-    "blind_queries_9.yaml": 0.88,  # 134/150; 131/150 when written (at 2882a9a)
+    "blind_queries_9.yaml": 0.88,  # 135/150; 131/150 when written (at 2882a9a)
     # Session 10: two more standard sets (35 everyday, 30 out of scope). 10 was read after
     # its first score to find kinds of miss; 11 is only scored, never read.
-    "blind_queries_10.yaml": 0.86,  # 129/150; 123/150 when written (at 0871b85)
-    "blind_queries_11.yaml": 0.83,  # 125/150; 122/150 when written (at 0871b85)
+    "blind_queries_10.yaml": 0.87,  # 132/150 (129 after session 10); 123/150 when written (at 0871b85)
+    "blind_queries_11.yaml": 0.84,  # 127/150 (125 after session 10); 122/150 when written (at 0871b85)
 }
 
 

@@ -92,7 +92,7 @@ def test_a_query_in_other_words_gets_the_card_it_means(matchers, query: str, car
 
 def test_a_card_found_by_a_word_in_passing_gives_way_to_the_meant_one(matchers) -> None:
     """'talk' names the staff-talks card; the question is about the climate."""
-    query = "is global warming something nato and the osce talk about?"
+    query = "do nato and the osce talk about global warming at all?"
     with_meaning, words_alone = matchers
     assert words_alone.match(query).card.id == "nato-osce-staff-talks"
     assert with_meaning.match(query).card.id == "nato-osce-climate-security"
