@@ -272,8 +272,8 @@ class Matcher:
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
-        # the folded alternate questions of the cards last compared (`_rephrased`)
-        self._questions = functools.lru_cache(maxsize=PAIRS_CACHE)(folded_questions)
+        # the alternate questions of the cards last compared, as `asked_words` (`_rephrased`)
+        self._questions = functools.lru_cache(maxsize=PAIRS_CACHE)(asked_questions)
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -574,16 +574,19 @@ class Matcher:
         in Vienna for the OSCE" shares many letters with "when did the UN open its office in
         Vienna for the OSCE?" and few of the words that ask."""
         best = result.ranked[0] if result.ranked else None
-        if best is None or best.card is not result.card or len(result.ranked) < 2:
+        if best is None or best.card is not result.card:
             return result
-        if result.ranked[1].score < best.score - REPHRASED_SPREAD or STOP_WORDS.isdisjoint(toks):
+        close = [
+            other
+            for other in itertools.takewhile(
+                lambda other: other.score >= best.score - REPHRASED_SPREAD, result.ranked[1:]
+            )
+            if other.subject
+        ]
+        if not close or STOP_WORDS.isdisjoint(toks):
             return result  # no close runner-up, or no function word to tell a question by
         query = asked_words(toks)
-        for other in result.ranked[1:]:
-            if other.score < best.score - REPHRASED_SPREAD:
-                break
-            if not other.subject:
-                continue
+        for other in close:
             like = self._resemblance(other.card, query, REPHRASED_AT)
             if not like:
                 continue
@@ -714,17 +717,11 @@ class Matcher:
         lead would give. What the card must state still applies (`_answers`): "does the
         OSCE cooperate with the Council of Europe?" puts the UN partnership card first on
         both, and that card does not name the Council."""
-        if not words.ranked or not near:
+        best = _leading(near, MEANING_AT, MEANING_MARGIN)
+        if best is None or not words.ranked:
             return None
-        first, best = words.ranked[0], near[0]
-        runner_up = near[1].score if len(near) > 1 else -1.0
-        if (
-            first.card is best.card
-            and first.subject
-            and best.score >= MEANING_AT
-            and best.score - runner_up >= MEANING_MARGIN
-            and self._answers(best.card, text, toks)
-        ):
+        first = words.ranked[0]
+        if first.card is best.card and first.subject and self._answers(best.card, text, toks):
             return best
         return None
 
@@ -733,11 +730,8 @@ class Matcher:
     ) -> Near | None:
         """The closest card when it is at least `at` close, `margin` ahead of the next, and
         what was asked (`_meant`); None otherwise."""
-        best = near[0]
-        runner_up = near[1].score if len(near) > 1 else -1.0
-        if best.score >= at and best.score - runner_up >= margin and self._meant(best, text, toks):
-            return best
-        return None
+        best = _leading(near, at, margin)
+        return best if best is not None and self._meant(best, text, toks) else None
 
     def _meant(self, near: Near, text: str, toks: list[str]) -> bool:
         """Whether a card close in meaning is what was asked: no name in the query is
@@ -1158,6 +1152,16 @@ class Matcher:
         return best
 
 
+def _leading(near: tuple[Near, ...], at: float, margin: float) -> Near | None:
+    """The closest card in meaning when it is at least `at` close and `margin` ahead of
+    the next (`Matcher._clear`, `Matcher._agreed`); None otherwise."""
+    if not near:
+        return None
+    best = near[0]
+    runner_up = near[1].score if len(near) > 1 else -1.0
+    return best if best.score >= at and best.score - runner_up >= margin else None
+
+
 def decide(
     ranked: tuple[Scored, ...],
     *,
@@ -1397,7 +1401,8 @@ def asked_words(words: Sequence[str]) -> str:
     return "".join([chr(0xE000 + hash(w) % 6400) for w in words if w not in CHATTER_WORDS])
 
 
-def folded_questions(card: Card) -> tuple[str, ...]:
+def asked_questions(card: Card) -> tuple[str, ...]:
+    """A card's alternate questions as `asked_words`, for `Matcher._rephrased`."""
     return tuple(asked_words(tokens(q)) for q in card.questions)
 
 
