@@ -652,6 +652,36 @@ def test_a_question_for_an_office_holder_no_card_names_gets_suggestions(answerer
     assert suggested_only(answerer, query)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "when did the un boss and the osce chair put out their joint statement?",
+        "When did the head of the global body and the chair of the European security group"
+        " issue a shared statement?",
+    ],
+)
+def test_office_holders_in_a_question_for_an_events_date_get_the_events_card(
+    answerer, query
+) -> None:
+    """Asking when the office-holders did something asks for an event of the sources,
+    not for who holds the office now."""
+    assert card_of(answerer, query) == "un-joint-statement-2019"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what does the osce chief do?",  # no date asked: the office itself
+        "can the osce chief be removed?",
+        "when was the osce chief appointed?",  # a date, but of the holder's tenure
+        "what year did the osce leader change?",
+        "when did the nato boss take office?",
+    ],
+)
+def test_an_office_outside_a_question_for_an_events_date_gets_suggestions(answerer, query) -> None:
+    assert suggested_only(answerer, query)
+
+
 def test_a_card_that_names_the_office_holder_answers_who_held_it() -> None:
     """The rule asks whether the card names a person by office, not whether a question
     says "who"; here the card names him, so it is the answer."""

@@ -87,14 +87,25 @@ DATE_WORDS = frozenset(
     occurring took place key main major notable important highlights highlight developments
     development everything list show give overview summary""".split()
 )
-# Words asking about the present or the future, or who holds an office (which changes): the
-# cards are a record of the sources, so such a question never gets a confident card, only
-# suggestions.
+# Words asking about the present or the future: the cards are a record of the sources, so
+# such a question never gets a confident card, only suggestions.
 RECENCY_WORDS = frozenset(
     """current currently now nowadays today todays next upcoming tomorrow still anymore
-    replaced replace replaces replacement successor successors
-    head heads headed leads leader leaders boss chief moment""".split()
+    replaced replace replaces replacement successor successors moment""".split()
 )
+# Who heads an organisation changes too, so an office said this way ("the osce chief",
+# "nato's leaders") is a question about the present, like the words above, unless the
+# question asks when something happened ("when did the head of the un and the osce chair
+# put out a statement?"): that asks for an event of the sources, which the office-holders
+# took part in, not for who holds the office now. Asking when someone took office or was
+# appointed (`TENURE_WORDS`) is still a question about the holder.
+HEAD_WORDS = frozenset("head heads headed leads leader leaders boss chief".split())
+TENURE_WORDS = frozenset(
+    """appoint appointed appointment elect elected chosen choose chose named picked become
+    became becomes change changed changes resign resigned step stepped retire retired term
+    terms""".split()
+)
+TENURE_PAIRS = frozenset((verb, "office") for verb in ("take", "takes", "took", "taken", "left"))
 RECENCY_PAIRS = frozenset({("these", "days")})
 # A person asking how to do something ("how do I subscribe to the newsletter?", "where can
 # I apply?"): the cards hold what the sources say, not procedures, so never a card
@@ -802,11 +813,18 @@ class Matcher:
         ]
 
     def _asks_after_sources(self, toks: list[str]) -> bool:
-        """A word about the present, what came later or who holds an office, unless the
+        """A word about the present, what came later or who holds an office (an office word
+        outside a question for the date of an event: `HEAD_WORDS`), unless the
         question names a year the cards cover ("for a briefing tomorrow: what did they
         agree in 2019?" asks about 2019)."""
+        heads = not HEAD_WORDS.isdisjoint(toks) and (
+            "date" not in self._asked(tuple(toks))
+            or not TENURE_WORDS.isdisjoint(toks)
+            or not TENURE_PAIRS.isdisjoint(itertools.pairwise(toks))
+        )
         if (
-            not any(t in RECENCY_WORDS for t in toks)
+            not heads
+            and not any(t in RECENCY_WORDS for t in toks)
             and not RECENCY_PAIRS.intersection(itertools.pairwise(toks))
             and not _who_holds(toks)
         ):
