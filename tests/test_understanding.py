@@ -271,6 +271,14 @@ def test_a_close_card_whose_question_the_query_repeats_is_the_answer(answerer, m
     assert card_of(Answerer(answerer.corpus), query) == "un-liaison-office-vienna"
 
 
+def test_a_cards_exact_name_inside_another_cards_question_gets_that_card(answerer) -> None:
+    """ "un liaison office" is the opening card's exact name, which answers at once; with
+    "what does ... do" around it, the query is the role card's own question."""
+    assert card_of(answerer, "un liaison office") == "un-liaison-office-vienna"
+    assert card_of(answerer, "what is the un liaison office?") == "un-liaison-office-vienna"
+    assert card_of(answerer, "what does the un liaison office do?") == "un-liaison-office-role"
+
+
 def test_a_question_is_compared_word_by_word_without_chatter() -> None:
     """Many letters in common ("... office in vienna for the osce") are not the same
     question; the words that ask are. Chatter ("so", "really") is not part of the question."""

@@ -489,15 +489,21 @@ class Matcher:
             dated = self._dated(units, toks, set(), era)
             return dated or MatchResult("none", None, 0.0, smalltalk=bool(toks))
         # a card's exact name answers at once, unless the question is who holds the office
-        # it names ("who is the un secretary-general?")
+        # it names ("who is the un secretary-general?"); said with function words around it
+        # ("what does the un liaison office do?"), it may be one card's name in another
+        # card's question, which only `_rephrased` tells, after scoring
+        exact = None
         for key in () if _who_holds(toks) else (fold(text), " ".join(u.word for u in units)):
             hit = idx.exact(key)
             if hit is not None:
                 card = idx.cards[hit]
-                return MatchResult("card", card, 1.0, (Scored(card, 1.0, True),))
+                exact = MatchResult("card", card, 1.0, (Scored(card, 1.0, True),))
+                if key == fold(text) or STOP_WORDS.isdisjoint(toks):
+                    return exact
+                break
         folded = " ".join(toks)
         wanted_orgs = {org for phrase, org in ORG_WORDS.items() if f" {phrase} " in f" {folded} "}
-        dated = self._dated(units, toks, wanted_orgs, era)
+        dated = None if exact else self._dated(units, toks, wanted_orgs, era)
         if dated is not None:
             return dated
 
@@ -537,6 +543,10 @@ class Matcher:
             scored = [s if s.card.dates else replace(s, score=s.score * UNDATED) for s in scored]
         scored.sort(key=lambda s: (-s.score, s.card.id))
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
+        if exact is not None:
+            if not ranked or ranked[0].card is not exact.card:
+                return exact
+            return self._rephrased(replace(exact, ranked=ranked), text, toks)
         unknown = sum(qw for u, qw in zip(units, qweights, strict=True) if not u.expansion)
         complete = [s for s in scored if s.complete]
         # one word besides the organisations' names ("when was the OSCE founded?") is too
