@@ -98,6 +98,22 @@ def test_a_card_found_by_a_word_in_passing_gives_way_to_the_meant_one(matchers) 
     assert with_meaning.match(query).card.id == "nato-osce-climate-security"
 
 
+def test_a_card_words_found_nearly_as_well_needs_only_meanings_usual_lead(
+    matchers, monkeypatch
+) -> None:
+    """Words put the staff talks ("talk") just ahead of the climate card ("global
+    warming"); meaning puts the climate card first, clearly but not so far ahead as to
+    overrule a card words found alone. Words finding it too make up the difference."""
+    query = "global warming: do nato and the osce ever talk about it?"
+    with_meaning, words_alone = matchers
+    words = words_alone.match(query)
+    assert words.card.id == "nato-osce-staff-talks"
+    assert words.ranked[1].card.id == "nato-osce-climate-security"
+    assert with_meaning.match(query).card.id == "nato-osce-climate-security"
+    monkeypatch.setattr(matcher_module, "OVERRULE_SPREAD", -1.0)  # the rule off
+    assert with_meaning.match(query).card.id == "nato-osce-staff-talks"
+
+
 def test_words_and_meaning_together_answer_what_neither_makes_clear(matchers, monkeypatch) -> None:
     """Words find several close cards ("women", "war"), meaning several close cards; the
     WPS card is high on both."""

@@ -209,6 +209,7 @@ MEANING_CONTENT_MARGIN = 0.08  # ... to the same card and this far ahead of any 
 MEANING_OVER_WORDS = 0.6  # a card words found with less than this gives way ...
 MEANING_SURE = 0.85  # ... to one this close in meaning
 MEANING_SURE_MARGIN = 0.1  # ... and this far ahead of any other (and `_meant`).
+OVERRULE_SPREAD = 0.15  # ... or, to a card words found nearly as well (this close), by `_clear`
 MEANING_SUGGEST = 0.5  # when words found nothing: "did you mean" from this cosine
 MEANING_SPREAD = 0.1  # ... for the cards within this of the closest
 TOGETHER_WORDS = 0.5  # words and meaning together: a card's words score counts this much ...
@@ -654,12 +655,22 @@ class Matcher:
     def _overruled(self, text: str, toks: list[str], words: MatchResult) -> MatchResult:
         """A card found by a word or two in passing ("...something nato and the osce *talk*
         about?" is not about the staff talks) gives way to a card the whole query plainly
-        means: far closer in meaning than any other and than the card words found."""
+        means: far closer in meaning than any other and than the card words found. When
+        words found that card too, nearly as well ("global warming: do nato and the osce
+        ever talk about it?" finds the climate card by "global warming", just behind the
+        staff talks by "talk"), meaning's usual clear lead (`_clear`) decides between them."""
         meaning = self._meaning
         near = meaning.nearest(text) if meaning is not None else ()
         if not near or near[0].card is words.card:
             return words
-        best = self._clear(near, MEANING_SURE, MEANING_SURE_MARGIN, text, toks)
+        runner_up = any(
+            s.card is near[0].card and s.subject and s.score >= words.score - OVERRULE_SPREAD
+            for s in words.ranked[1:]
+        )
+        if runner_up:
+            best = self._clear(near, MEANING_AT, MEANING_MARGIN, text, toks)
+        else:
+            best = self._clear(near, MEANING_SURE, MEANING_SURE_MARGIN, text, toks)
         return words if best is None else MatchResult("card", best.card, best.score, words.ranked)
 
     def _by_meaning(self, text: str, toks: list[str], words: MatchResult) -> MatchResult:
