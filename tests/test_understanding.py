@@ -212,6 +212,9 @@ def test_the_organisations_described_in_everyday_words_find_the_card(answerer, q
         ("the world body's peacemaking department", "DPPA"),  # then the UN's department
         ("the UN political affairs people", "DPPA"),
         ("while the European monitors were in Kosovo", "while the OSCE monitors were in Kosovo"),
+        # where the body sits, said after it, is more of the description
+        ("the global body headquartered in New York", "UN"),
+        ("NATO, which is based in Brussels, and", "NATO, and"),
         # not descriptions of the three: another body, a people, an order, a treaty
         ("european people", "european people"),
         ("the european security order", "the european security order"),
@@ -219,6 +222,8 @@ def test_the_organisations_described_in_everyday_words_find_the_card(answerer, q
         ("international organisations", "international organisations"),
         ("the UN peace envoy", "the UN peace envoy"),
         ("european monitors of the EU", "european monitors of the EU"),  # "the" says whose
+        ("the UN office based in Vienna", "the UN office based in Vienna"),  # the office's seat
+        ("NATO based in Vienna", "NATO based in Vienna"),  # not NATO's seat: a place asked about
     ],
 )
 def test_descriptions_of_the_organisations_are_said_by_their_names(text, said) -> None:

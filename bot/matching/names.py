@@ -43,6 +43,20 @@ _DPPA = re.compile(
     r"(?:department|office|arm|team|unit|wing|division|people|section)\b",
     re.IGNORECASE,
 )
+# where an organisation sits, said after its name ("the UN, headquartered in New York"):
+# more of the description, not a place the question asks about
+_SEATS = {"UN": r"new\s+york", "NATO": r"brussels", "OSCE": r"vienna"}
+_SEATED = tuple(
+    (
+        re.compile(
+            rf"\b{name}\b,?\s+(?:(?:that|which)\s+is\s+)?(?:headquartered|based|seated|sitting)"
+            rf"\s+in\s+{seat}\b",
+            re.IGNORECASE,
+        ),
+        name,
+    )
+    for name, seat in _SEATS.items()
+)
 _SAID = (
     (_OSCE, "OSCE"),
     (_OSCE_OF, "the OSCE"),
@@ -50,6 +64,7 @@ _SAID = (
     (_NATO, "NATO"),
     (_EU, "EU"),
     (_DPPA, "DPPA"),
+    *_SEATED,
 )  # in order
 
 
