@@ -613,13 +613,16 @@ def test_the_eu_with_the_cards_own_subject_still_gets_it(answerer, query) -> Non
         "when was the helsinki final act signed?",  # the principles' card has no date
         "what is the un charter's chapter vii?",  # the liaison card has Chapter VIII
         "how is the osce funded?",  # the organisation's own money
+        "when did SFOR end?",  # the Bosnia card dates SFOR's work, not its end
+        "when did the osce mission in kosovo close?",
     ],
 )
 def test_a_date_a_procedure_or_the_present_no_card_holds_gets_suggestions(answerer, query) -> None:
     """The arms-control card says what was agreed through the OSCE, not when; no card says
     how to join or subscribe to anything; the cards end where their sources do; "what
     else" sets aside the card on its subject; a Roman numeral no card has is a number no
-    card has; the financing of terrorism is not the OSCE's own money."""
+    card has; the financing of terrorism is not the OSCE's own money; the Bosnia card
+    dates what SFOR did, not when it ended."""
     assert suggested_only(answerer, query)
 
 
@@ -641,6 +644,8 @@ def test_a_date_a_procedure_or_the_present_no_card_holds_gets_suggestions(answer
         ),
         ("un charter chapter viii", "un-liaison-office-vienna"),
         ("terrorist financing", "nato-osce-action-against-terrorism-unit"),
+        # a dated end: the mission's withdrawal
+        ("when did the kosovo verification mission end?", "nato-osce-kosovo-verification-mission"),
     ],
 )
 def test_a_date_a_card_has_or_a_how_question_about_the_work_still_gets_the_card(

@@ -174,6 +174,12 @@ MONEY_STEMS = frozenset(
     salaries price fee fees fund funded funding funds financed financing finance money pay
     paid pays afford""".split()
 )
+# stems of the words for an end ("when did SFOR end?", "...the mission withdrew")
+END_STEMS = frozenset(
+    stem(w)
+    for w in """end ended ends finish finished close closed dissolve dissolved disband disbanded
+    withdraw withdrew withdrawn withdrawal terminate terminated expire expired""".split()
+)
 # Words for an organisation's own start or end ("when was NATO founded?")
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
 WHEN_WORDS = frozenset({"when", "year", "date"})  # asking for a date
@@ -1253,7 +1259,9 @@ def decide(
 def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
     ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
-    'who funds ...'), a "date" ('in what year ...', 'when was ...'), a "person" who held
+    'who funds ...'), a "date" ('in what year ...', 'when was ...'), and the date of an
+    "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
+    a "person" who held
     an office ('who was the un secretary-general ...', `_asks_holder`), a "place" ('where
     was it held?', 'which city', 'the venue'), a "country" (`_asks_country`) or a country's
     "membership" of an organisation (`_asks_membership`)."""
@@ -1269,6 +1277,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("count")
     if pairs & DATE_ASKS:
         kinds.add("date")
+        if any(stem(t) in END_STEMS for t in toks):
+            kinds.add("end")
     if any(stem(t) in MONEY_STEMS for t in toks):
         kinds.add("money")
     if _asks_holder(toks, pairs):
@@ -1328,10 +1338,13 @@ def states(
 ) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
     year, or a number word: "five Western Balkans countries"), money (its financing), a
-    date (a dated event, or a year in its texts), a person (named after an office word,
+    date (a dated event, or a year in its texts), an end (a dated event that says one: "the
+    mission was forced to withdraw"), a person (named after an office word,
     `_names_holder`), a place or a country (one of `places` or `countries`, the
     thesaurus's, folded; a country is a place too), a membership ("accession")."""
     kinds = {"date"} if card.dates else set()
+    if any(stem(w) in END_STEMS for e in card.dates for w in tokens(e.event)):
+        kinds.add("end")
     texts = stated_texts(card)
     said = " ".join(f" {fold(text)} " for text in texts)
     if any(f" {place} " in said for place in places):
