@@ -366,6 +366,11 @@ def test_a_past_year_lifts_the_guard_on_words_about_the_present(answerer) -> Non
         ("what does the Vienna Document cover", "nato-osce-vienna-document"),
         ("When Did The Kosovo Verification Mission Start", "nato-osce-kosovo-verification-mission"),
         ("facts about the Vienna Documnet please", "nato-osce-vienna-document"),  # a typo in a name
+        # a capitalised first word and a month are no name ("Since June" is on no card)
+        (
+            "Since June 1999 what has the OSCE mission in Kosovo been tasked with?",
+            "nato-osce-mission-in-kosovo",
+        ),
     ],
 )
 def test_names_the_card_has_keep_their_answer(answerer, query, card) -> None:

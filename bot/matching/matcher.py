@@ -942,7 +942,8 @@ class Matcher:
             return True
         pairs: set[tuple[str, str]] | None = None
         for run in runs:
-            words = [self._literal(w) for w in tokens(run) if not is_filler(w)]
+            # a month is a date, not part of a name ("Since June 1999 ...")
+            words = [self._literal(w) for w in tokens(run) if not is_filler(w) and w not in MONTHS]
             if len(words) < 2:
                 continue
             if pairs is None:
