@@ -292,6 +292,8 @@ class Matcher:
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
         # the alternate questions of the cards last compared, as `asked_words` (`_rephrased`)
         self._questions = functools.lru_cache(maxsize=PAIRS_CACHE)(asked_questions)
+        # the cards whose questions say a card's exact name, for the names last asked
+        self._saying = functools.lru_cache(maxsize=PAIRS_CACHE)(self._questions_saying)
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -496,21 +498,21 @@ class Matcher:
             dated = self._dated(units, toks, set(), era)
             return dated or MatchResult("none", None, 0.0, smalltalk=bool(toks))
         # a card's exact name answers at once, unless the question is who holds the office
-        # it names ("who is the un secretary-general?"); said with function words around it
-        # ("what does the un liaison office do?"), it may be one card's name in another
-        # card's question, which only `_rephrased` tells, after scoring
-        exact = None
-        for key in () if _who_holds(toks) else (fold(text), " ".join(u.word for u in units)):
+        # it names ("who is the un secretary-general?"), or the name is said inside another
+        # card's question (`_asked_as`)
+        full = fold(text)
+        for key in () if _who_holds(toks) else (full, " ".join(u.word for u in units)):
             hit = idx.exact(key)
             if hit is not None:
                 card = idx.cards[hit]
-                exact = MatchResult("card", card, 1.0, (Scored(card, 1.0, True),))
-                if key == fold(text) or STOP_WORDS.isdisjoint(toks):
-                    return exact
-                break
+                found = (Scored(card, 1.0, True),)
+                other = None if key == full else self._asked_as(card, key, text, toks)
+                if other is not None:
+                    return MatchResult("card", other, 1.0, (Scored(other, 1.0, True), *found))
+                return MatchResult("card", card, 1.0, found)
         folded = " ".join(toks)
         wanted_orgs = {org for phrase, org in ORG_WORDS.items() if f" {phrase} " in f" {folded} "}
-        dated = None if exact else self._dated(units, toks, wanted_orgs, era)
+        dated = self._dated(units, toks, wanted_orgs, era)
         if dated is not None:
             return dated
 
@@ -550,10 +552,6 @@ class Matcher:
             scored = [s if s.card.dates else replace(s, score=s.score * UNDATED) for s in scored]
         scored.sort(key=lambda s: (-s.score, s.card.id))
         ranked = tuple(scored[: MAX_SUGGESTIONS + 1])
-        if exact is not None:
-            if not ranked or ranked[0].card is not exact.card:
-                return exact
-            return self._rephrased(replace(exact, ranked=ranked), text, toks)
         unknown = sum(qw for u, qw in zip(units, qweights, strict=True) if not u.expansion)
         complete = [s for s in scored if s.complete]
         # one word besides the organisations' names ("when was the OSCE founded?") is too
@@ -623,6 +621,46 @@ class Matcher:
                 return MatchResult("card", other.card, other.score, result.ranked)
         return result
 
+    def _asked_as(self, card: Card, name: str, text: str, toks: list[str]) -> Card | None:
+        """The card whose alternate question the query repeats (as `_rephrased` tells)
+        when that question says `card`'s exact `name`: "what does the un liaison office
+        do?" has the name of the card on the office's opening, in words the role card's
+        own question asks with. None when no question says the name (for most queries
+        a look-up), or the query has no function word to tell a question by."""
+        if STOP_WORDS.isdisjoint(toks):
+            return None
+        others = [other for other in self._saying(name) if other is not card]
+        if not others:
+            return None
+        query = asked_words(toks)
+        for other in others:
+            like = self._resemblance(other, query, REPHRASED_AT)
+            if (
+                like
+                and like - self._resemblance(card, query) >= REPHRASED_LEAD
+                and self._answers(other, text, toks)
+            ):
+                return other
+        return None
+
+    def _questions_saying(self, name: str) -> tuple[Card, ...]:
+        """The cards one of whose alternate questions says `name` word for word; none for
+        a corpus above `PAIRS_WARM` cards, where reading every question costs too much."""
+        said = f" {name} "
+        return tuple(card for card, asked in self._asked_texts if said in asked)
+
+    @functools.cached_property
+    def _asked_texts(self) -> tuple[tuple[Card, str], ...]:
+        """Each alternate question of a small corpus, folded, spaced for `_saying`."""
+        cards = self.index.cards
+        if len(cards) > PAIRS_WARM:
+            return ()
+        return tuple(
+            (card, f" {' '.join(tokens(question))} ")
+            for card in cards
+            for question in card.questions
+        )
+
     def _resemblance(self, card: Card, query: str, at_least: float = 0.0) -> float:
         """How nearly (0-1) the query's words repeat one of the card's alternate questions
         (the share of the words of both that they have in order: an Indel similarity);
@@ -642,7 +680,7 @@ class Matcher:
         meaning = self._meaning
         if meaning is not None:
             meaning.nearest("osce")
-        _ = self._phrases_by_pair
+        _ = self._phrases_by_pair, self._asked_texts
         cards = self.index.cards
         if len(cards) <= PAIRS_WARM:
             for card in cards:
