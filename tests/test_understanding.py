@@ -51,6 +51,12 @@ def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query)
     assert card_of(answerer, query) == "nato-osce-kfor"
 
 
+def test_now_moving_a_chat_on_is_not_a_question_about_the_present(answerer) -> None:
+    query = "<@U0BOT> thx for the last one! now the climate bit - do nato and the osce work on it?"
+    assert card_of(answerer, query) == "nato-osce-climate-security"
+    assert card_of(answerer, query.replace("now the", "the")) == "nato-osce-climate-security"
+
+
 @pytest.mark.parametrize(
     ("query", "thanks"),
     [("hi", False), ("hello there!", False), ("thanks!", True), ("thx :pray:", True),
@@ -310,6 +316,8 @@ def test_a_question_is_compared_word_by_word_without_chatter() -> None:
         "is the Vienna Convention part of arms control?",  # a name no card has (Vienna Document)
         "what came in place of the Stability Pact, and who is its successor",
         "is the kfor mission still running",
+        "what is kfor doing with the osce now?",  # "now" asking about the present
+        "ok, and what do nato and the osce work on right now?",
     ],
 )
 def test_out_of_scope_questions_never_get_a_confident_card(answerer, query) -> None:

@@ -226,6 +226,12 @@ REPHRASED_AT = 0.7  # ... is answered when the query's words are this like one o
 REPHRASED_LEAD = 0.15  # ... and this much more like them than like the first card's
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# "now" opening a clause, then more of it: "ok now the kfor thing", "thanks! now, ..."
+_MOVING_ON = re.compile(
+    r"(?:^|[.!?;:,\-\u2013\u2014]\s*|\b(?:ok|okay|and|so|thx|thanks|cool|great)\s+)now\b"
+    r"(?!\s*(?:[?.!]|$))",
+    re.IGNORECASE,
+)
 # "the UN's top official": the possessive's "s" is not a part of a word split in two
 # ("s" + "top" is "stop"; "k-for" and "s-for" are). Not "who's", "what's": they are "who is"
 _POSSESSIVE = re.compile(
@@ -559,7 +565,9 @@ class Matcher:
         subjects = [u for u in units if u.word not in ORG_TERMS]
         guarded = (
             any(u.identifier for u in units)
-            or self._asks_after_sources(toks)
+            or self._asks_after_sources(
+                toks if "now" not in toks else _without_moving_on(text, toks)
+            )
             or _asks_how_to(toks)
             or not BEYOND_PAIRS.isdisjoint(itertools.pairwise(toks))
             or _who_is_named(text, toks)
@@ -1449,6 +1457,15 @@ def _who_is_named(text: str, toks: Sequence[str]) -> bool:
     rest = _after_who(toks, (*WHO_IS, ("who", "was")))
     names = {t for name in _NAME.findall(text) for t in tokens(name)}
     return bool(rest) and all(t in names for t in rest)
+
+
+def _without_moving_on(text: str, toks: list[str]) -> list[str]:
+    """`toks` without "now" when every "now" of the text moves a chat on to its next
+    question ("thx! now the climate bit - ..."), opening a clause, and so does not ask
+    about the present as "who heads nato now?" does."""
+    if toks.count("now") != len(_MOVING_ON.findall(text)):
+        return toks
+    return [t for t in toks if t != "now"]
 
 
 def _after_who(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> list[str]:
