@@ -107,6 +107,10 @@ TENURE_WORDS = frozenset(
 )
 TENURE_PAIRS = frozenset((verb, "office") for verb in ("take", "takes", "took", "taken", "left"))
 RECENCY_PAIRS = frozenset({("these", "days")})
+# Other organisations by their acronyms: a question about the OSCE's work with one of them
+# ("How does the OSCE cooperate with the EU on crisis management?") is not answered by a
+# card that does not name it, whatever else they share (`_answers`)
+PARTNERS = frozenset({"eu", "au", "coe", "asean", "csto", "cis", "oas", "icrc", "unhcr", "undp"})
 # A person asking how to do something ("how do I subscribe to the newsletter?", "where can
 # I apply?"): the cards hold what the sources say, not procedures, so never a card
 HOW_TO_ASKS = frozenset(
@@ -696,6 +700,11 @@ class Matcher:
                 self._questions(card)
 
     @functools.cached_property
+    def _at(self) -> dict[str, int]:
+        """Each card's position in the index, by id."""
+        return {card.id: i for i, card in enumerate(self.index.cards)}
+
+    @functools.cached_property
     def _meaning(self) -> Meaning | None:
         """The meaning tier, built on the first query that needs it; none for a corpus so
         large that scoring every card by meaning would cost more than the index saves."""
@@ -911,7 +920,8 @@ class Matcher:
         work in the liaison office?", "the office's annual budget", "what year was the CFE
         treaty signed?") gets a card only if the card states one: the cards are a record of
         their sources, and a card about the office without its head count would be a
-        confident answer to what it does not say."""
+        confident answer to what it does not say. Another organisation named by its acronym
+        (`PARTNERS`: "the EU") must be on the card."""
         asked = self._asked(tuple(toks))
         if asked and not asked <= self._states(card):
             return False
@@ -919,17 +929,19 @@ class Matcher:
             return False
         if self._asks_who_named(card, toks):
             return False
+        if not self._acronyms_on(self._at[card.id], text, PARTNERS):
+            return False
         return self._names_on(card, text)
 
-    def _acronyms_on(self, at: int, text: str) -> bool:
+    def _acronyms_on(self, at: int, text: str, only: frozenset[str] | None = None) -> bool:
         """Whether every acronym of the query ("EU", "KFOR") that some card knows is on
         the card at `at`, as itself or a thesaurus equal ("the European Union"); the organisations'
         own names aside, which every card of theirs carries. "How does the EU's partnership
         with the OSCE work?" is not answered by the UN's partnership card, however close
-        the two are in meaning."""
+        the two are in meaning. With `only`, just those acronyms are checked."""
         idx = self.index
         for acronym in {w.casefold() for w in _ACRONYM.findall(text)} - self._org_terms:
-            if acronym not in idx.ids:
+            if acronym not in idx.ids or (only is not None and acronym not in only):
                 continue  # no card knows it: `identifier` guards the query
             if not any(
                 sim >= CONCEPT_SIMILARITY and idx.code(at, idx.ids[t]) >= 0
