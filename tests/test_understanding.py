@@ -45,6 +45,8 @@ def suggested_only(answerer: Answerer, query: str) -> bool:
         ":wave: :coffee: kfor stuff pls",
         "<#C0123|random> ^ same but for kfor",
         "cc <@U05XYZ> can you pull the kfor thing",
+        "<@U0BOT> quick q for a briefing note: kfor?",  # what the answer is for
+        "for my slides tomorrow - kfor",
     ],
 )
 def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query) -> None:

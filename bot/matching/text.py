@@ -22,6 +22,15 @@ _SLACK_SPECIAL = re.compile(r"<[@!#][^>]*>")
 _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
 _BOT_NAME = re.compile(r"(?<!\w)@?osce[- ]?bot\b|(?<!\w)@osce\b", re.IGNORECASE)
 _EMOJI = re.compile(r":[a-z0-9_+\-']+:", re.IGNORECASE)  # :wave:, :thinking_face:, :+1:
+# what the asker needs the answer for, which says nothing of what it is about: "quick q for
+# a briefing note: ...", "for my slides tomorrow, ..."
+_PURPOSE = re.compile(
+    r"\bfor\s+(?:a|an|my|our|the|this|tomorrow'?s|today'?s)\s+(?:quick\s+)?"
+    r"(?:briefing(?:\s+(?:note|paper|pack|doc))?|memo|report|presentation|slides?|deck|"
+    r"write-?up|one-?pager|explainer)"
+    r"(?:\s+(?:tomorrow|today|later|tonight|this\s+(?:morning|afternoon|week)))?\b",
+    re.IGNORECASE,
+)
 _NON_WORD = re.compile(r"[^\w]+")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -73,6 +82,7 @@ def clean(text: str) -> str:
     text = _EMOJI.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
     text = _BOT_NAME.sub(" ", text)
+    text = _PURPOSE.sub(" ", text)
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
