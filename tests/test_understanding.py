@@ -220,6 +220,10 @@ def test_the_organisations_described_in_everyday_words_find_the_card(answerer, q
         ("the world body's peacemaking department", "DPPA"),  # then the UN's department
         ("the UN political affairs people", "DPPA"),
         ("while the European monitors were in Kosovo", "while the OSCE monitors were in Kosovo"),
+        # the full names, as the cards write them
+        ("the United Nations Charter", "the UN Charter"),
+        ("Organization for Security and Co-operation in Europe", "OSCE"),
+        ("the North Atlantic Treaty Organisation", "the NATO"),
         # where the body sits, said after it, is more of the description
         ("the global body headquartered in New York", "UN"),
         ("NATO, which is based in Brussels, and", "NATO, and"),
@@ -376,6 +380,11 @@ def test_a_past_year_lifts_the_guard_on_words_about_the_present(answerer) -> Non
         ("what does the Vienna Document cover", "nato-osce-vienna-document"),
         ("When Did The Kosovo Verification Mission Start", "nato-osce-kosovo-verification-mission"),
         ("facts about the Vienna Documnet please", "nato-osce-vienna-document"),  # a typo in a name
+        # the organisations' full names are theirs, whichever form the card writes
+        (
+            "did the United Nations and Europe's security body agree a plan for peace talks?",
+            "un-mediation-support-workplan-2014",
+        ),
         # a capitalised first word and a month are no name ("Since June" is on no card)
         (
             "Since June 1999 what has the OSCE mission in Kosovo been tasked with?",

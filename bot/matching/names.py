@@ -57,7 +57,21 @@ _SEATED = tuple(
     )
     for name, seat in _SEATS.items()
 )
+# the organisations' full names, which the cards write as their acronyms: "United Nations"
+# said so is two capitalised words that a card saying "UN" lacks (`Matcher._names_on`)
+_FULL = (
+    (re.compile(r"\bUnited\s+Nations\b", re.IGNORECASE), "UN"),
+    (re.compile(r"\bNorth\s+Atlantic\s+Treaty\s+Organi[sz]ation\b", re.IGNORECASE), "NATO"),
+    (
+        re.compile(
+            r"\bOrgani[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe\b",
+            re.IGNORECASE,
+        ),
+        "OSCE",
+    ),
+)
 _SAID = (
+    *_FULL,
     (_OSCE, "OSCE"),
     (_OSCE_OF, "the OSCE"),
     (_UN, "UN"),
