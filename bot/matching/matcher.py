@@ -623,15 +623,30 @@ class Matcher:
         ]
         if not close or STOP_WORDS.isdisjoint(toks):
             return result  # no close runner-up, or no function word to tell a question by
+        other = self._repeated(best.card, [s.card for s in close], text, toks)
+        if other is None:
+            return result
+        return MatchResult(
+            "card", other, next(s.score for s in close if s.card is other), result.ranked
+        )
+
+    def _repeated(
+        self, first: Card, others: Sequence[Card], text: str, toks: list[str]
+    ) -> Card | None:
+        """The first of `others` one of whose alternate questions the query nearly repeats
+        (`REPHRASED_AT`), clearly more (`REPHRASED_LEAD`) than any question of `first`,
+        and which can answer it (`_answers`); None when none does."""
         query = asked_words(toks)
-        for other in close:
-            like = self._resemblance(other.card, query, REPHRASED_AT)
+        own = None  # `first`'s likeness, computed only once a runner-up is like the query
+        for other in others:
+            like = self._resemblance(other, query, REPHRASED_AT)
             if not like:
                 continue
-            own = self._resemblance(best.card, query)
-            if like - own >= REPHRASED_LEAD and self._answers(other.card, text, toks):
-                return MatchResult("card", other.card, other.score, result.ranked)
-        return result
+            if own is None:
+                own = self._resemblance(first, query)
+            if like - own >= REPHRASED_LEAD and self._answers(other, text, toks):
+                return other
+        return None
 
     def _asked_as(self, card: Card, name: str, text: str, toks: list[str]) -> Card | None:
         """The card whose alternate question the query repeats (as `_rephrased` tells)
@@ -642,18 +657,7 @@ class Matcher:
         if STOP_WORDS.isdisjoint(toks):
             return None
         others = [other for other in self._saying(name) if other is not card]
-        if not others:
-            return None
-        query = asked_words(toks)
-        for other in others:
-            like = self._resemblance(other, query, REPHRASED_AT)
-            if (
-                like
-                and like - self._resemblance(card, query) >= REPHRASED_LEAD
-                and self._answers(other, text, toks)
-            ):
-                return other
-        return None
+        return self._repeated(card, others, text, toks) if others else None
 
     def _questions_saying(self, name: str) -> tuple[Card, ...]:
         """The cards one of whose alternate questions says `name` word for word; none for
