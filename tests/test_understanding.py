@@ -449,6 +449,18 @@ def test_a_year_asked_about_the_organisations_relations_lists_that_year(answerer
     assert answer.kind == "year" and answer.year == 1993
 
 
+def test_the_only_card_with_every_word_must_be_about_what_the_first_card_is_about(
+    answerer,
+) -> None:
+    """The staff talks have every word of the query, counter-terrorism only in their
+    summary's list of topics; the counter-terrorism card, which words put first, is about
+    it. Alone with every word, the staff talks are no longer the answer."""
+    query = "who does nato talk to in the osce on counter-terrorism?"
+    assert card_of(answerer, query) == "nato-osce-counter-terrorism"
+    # with every word and about all of them, the only complete card still answers
+    assert card_of(answerer, "do nato and osce staff talk every year?") == "nato-osce-staff-talks"
+
+
 def test_one_card_far_ahead_of_every_other_is_the_answer_at_a_lower_score(corpus) -> None:
     """A long plain-words question scores lower than keywords; when one card is far ahead of
     all others it is still the answer, but never when another comes close, when the query

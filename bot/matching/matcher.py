@@ -229,6 +229,7 @@ REPHRASED_SPREAD = 0.25  # a runner-up this close to the first card words found 
 REPHRASED_AT = 0.7  # ... is answered when the query's words are this like one of its questions
 REPHRASED_LEAD = 0.15  # ... and this much more like them than like the first card's
 
+ASIDE_CODES = PASSING_CODES | {-1}  # where a card has a word in passing, or not at all
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # "now" opening a clause, then more of it: "ok now the kfor thing", "thanks! now, ..."
 _MOVING_ON = re.compile(
@@ -581,7 +582,7 @@ class Matcher:
         result = decide(
             ranked,
             unknown_share=unknown / total if total else 1.0,
-            only_complete=complete[0] if len(complete) == 1 and len(subjects) >= 2 else None,
+            only_complete=complete[0] if self._only_complete(complete, ranked, units) else None,
             guarded=guarded,
         )
         if result.card is not None and not self._answers(result.card, text, toks):
@@ -629,6 +630,34 @@ class Matcher:
         return MatchResult(
             "card", other, next(s.score for s in close if s.card is other), result.ranked
         )
+
+    def _only_complete(
+        self, complete: list[Scored], ranked: tuple[Scored, ...], units: list[_Unit]
+    ) -> bool:
+        """Whether the one card with every word of the query may answer it (`decide`): a
+        query of two subjects or more, and the card is about every word that the first
+        card is about. "who does nato talk to in the osce on counter-terrorism?": the staff
+        talks have every word, counter-terrorism only in passing, and the counter-terrorism
+        card, first, is about it."""
+        if len(complete) != 1 or sum(u.word not in ORG_TERMS for u in units) < 2:
+            return False
+        first = ranked[0].card
+        card = complete[0].card
+        return card is first or self._about(first, units) <= self._about(card, units)
+
+    def _about(self, card: Card, units: Sequence[_Unit]) -> set[str]:
+        """The query's words (organisations' names aside) that `card` has where it says
+        what it is about: not only in its summary or organisations."""
+        idx = self.index
+        at = self._at[card.id]
+        return {
+            u.word
+            for u in units
+            if u.word not in ORG_TERMS
+            and any(
+                idx.code(at, idx.ids[t]) not in ASIDE_CODES for t in u.expansion if t in idx.ids
+            )
+        }
 
     def _repeated(
         self, first: Card, others: Sequence[Card], text: str, toks: list[str]
