@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
 FLOORS = {
-    "blind_queries.yaml": 0.96,  # 91/93 now (88/93 when written)
+    "blind_queries.yaml": 0.97,  # 92/93 now (88/93 when written)
     "blind_queries_2.yaml": 0.96,  # 149/150 now; 109/150 before the matcher read people
     # Three more sets by three more blind writers (session 3). 3 and 4 were then used to find
     # kinds of miss (rules were written for the kinds, tested with examples of their own);
@@ -38,12 +38,12 @@ FLOORS = {
     "blind_queries_9.yaml": 0.88,  # 135/150; 131/150 when written (at 2882a9a)
     # Session 10: two more standard sets (35 everyday, 30 out of scope). 10 was read after
     # its first score to find kinds of miss; 11 is only scored, never read.
-    "blind_queries_10.yaml": 0.87,  # 132/150 (129 after session 10); 123/150 when written (at 0871b85)
-    "blind_queries_11.yaml": 0.84,  # 127/150 (125 after session 10); 122/150 when written (at 0871b85)
+    "blind_queries_10.yaml": 0.89,  # 135/150 (132 after session 11, 129 after 10); 123/150 when written (at 0871b85)
+    "blind_queries_11.yaml": 0.85,  # 128/150 (127 after session 11, 125 after 10); 122/150 when written (at 0871b85)
     # Session 12: two sets of 100 by one more blind writer (40 everyday, 25 out of scope, 10
     # chatter). 12 was read after its first score; 13 is only scored, never read.
-    "blind_queries_12.yaml": 0.8,  # 81/100; 79/100 when written (at 1e14097)
-    "blind_queries_13.yaml": 0.71,  # 72/100; 72/100 when written (at 1e14097)
+    "blind_queries_12.yaml": 0.83,  # 84/100; 79/100 when written (at 1e14097)
+    "blind_queries_13.yaml": 0.73,  # 73/100; 72/100 when written (at 1e14097)
 }
 
 
