@@ -537,6 +537,7 @@ def test_a_count_or_a_person_no_card_states_gets_suggestions_not_a_card(answerer
         "in which country was the 2023 osce climate conference?",
         "which five countries endorsed the common platform at ohrid?",  # a place, no country
         "which country had the OSCE chairmanship in december 2019?",
+        "at which summit did nato leaders approve the 2023 trafficking policy?",  # a summit's place
     ],
 )
 def test_a_place_no_card_states_gets_suggestions_not_a_card(answerer, query) -> None:
@@ -588,6 +589,8 @@ def test_joining_an_organisations_event_is_not_membership(answerer, query) -> No
          "nato-osce-north-macedonia"),
         ("what did five western balkan countries endorse at ohrid?",  # not "which countries"
          "nato-osce-border-security"),
+        ("at which summit did nato decide to step up cooperation with the osce?",
+         "nato-osce-warsaw-summit-liaison"),  # Warsaw
     ],
 )  # fmt: skip
 def test_a_place_the_card_states_still_gets_the_card(answerer, query, card) -> None:

@@ -149,11 +149,12 @@ DATE_ASKS = frozenset(
     {("what", "year"), ("which", "year"), ("what", "date")}
     | {("when", verb) for verb in ("was", "were", "did")}
 )
-# Questions for a place: "where was/did ...", "which city", "the venue"; for a country:
+# Questions for a place: "where was/did ...", "which city", "at which summit" (a summit is
+# known by its place: "the Warsaw summit"), "the venue"; for a country:
 # "which country", "what countries"
 PLACE_ASKS = frozenset(
     {("where", verb) for verb in "is s was were are did does do has have had".split()}
-    | {(which, noun) for which in ("which", "what") for noun in ("city", "town")}
+    | {(which, noun) for which in ("which", "what") for noun in ("city", "town", "summit")}
 )
 COUNTRY_WORDS = frozenset({"country", "countries"})  # not "nations": "what united nations ..."
 PLACE_WORDS = frozenset({"venue", "venues", "located", "location"})
