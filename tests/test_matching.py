@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 
 from bot.answers import Answerer
 from bot.matching import Scored, decide
-from bot.matching.text import clean, fold, stem, words
+from bot.matching.text import _visible, clean, fold, stem, words
 from bot.slack.blocks import Renderer
 from tests.cli import ask
 
@@ -116,6 +117,17 @@ def test_normalisation() -> None:
     assert clean("<@U123|osce> <!channel> hi\x00there") == "hi there"
     assert fold("Arms-Control’s “CFE”") == "arms control s cfe"
     assert words("What is the OSCE doing with the UN?") == ["osce", "un"]
+
+
+def test_control_characters_are_spaces_whether_the_text_is_ascii_or_not() -> None:
+    """ASCII text takes a table; any other text, a character's Unicode category: the two
+    agree on every ASCII character, alone and beside a character that is not ASCII."""
+    for code in range(128):
+        ch = chr(code)
+        want = ch if unicodedata.category(ch)[0] not in "CZ" else " "
+        assert _visible(ch) == want
+        assert _visible(ch + "é") == want + "é"
+    assert _visible("a\u2028b\u00a0c") == "a b c"  # line and no-break separators
 
 
 def test_ask_json_reads_stdin_line_by_line() -> None:

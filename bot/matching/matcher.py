@@ -963,7 +963,9 @@ class Matcher:
             return False
         if self._asks_who_named(card, toks):
             return False
-        if not self._acronyms_on(self._at[card.id], text, PARTNERS):
+        if not PARTNERS.isdisjoint(toks) and not self._acronyms_on(
+            self._at[card.id], text, PARTNERS
+        ):
             return False
         return self._names_on(card, text)
 

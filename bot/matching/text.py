@@ -31,6 +31,19 @@ _PURPOSE = re.compile(
     r"(?:\s+(?:tomorrow|today|later|tonight|this\s+(?:morning|afternoon|week)))?\b",
     re.IGNORECASE,
 )
+_ASCII_CONTROLS = {c: " " for c in (*range(32), 127)}  # ASCII's categories C and Z, as spaces
+# ... one of which it names (a substring test spares the pattern's search)
+_PURPOSE_WORDS = (
+    "brief",
+    "memo",
+    "report",
+    "presentation",
+    "slide",
+    "deck",
+    "write",
+    "pager",
+    "explainer",
+)
 _NON_WORD = re.compile(r"[^\w]+")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -80,10 +93,20 @@ def clean(text: str) -> str:
     text = _SLACK_SPECIAL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
     text = _EMOJI.sub(" ", text)
-    text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
+    text = _visible(text)
     text = _BOT_NAME.sub(" ", text)
-    text = _PURPOSE.sub(" ", text)
+    lower = text.lower()
+    if any(word in lower for word in _PURPOSE_WORDS):
+        text = _PURPOSE.sub(" ", text)
     return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def _visible(text: str) -> str:
+    """Control and separator characters (Unicode categories C and Z) as spaces; ASCII text
+    (most queries) by one table look-up a character in C, not a Python call each."""
+    if text.isascii():
+        return text.translate(_ASCII_CONTROLS)
+    return "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
 
 
 def readable(text: str) -> str:
@@ -94,7 +117,7 @@ def readable(text: str) -> str:
     text = _SLACK_LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _SLACK_SPECIAL.sub(" ", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
+    text = _visible(text)
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
