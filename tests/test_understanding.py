@@ -47,6 +47,10 @@ def suggested_only(answerer: Answerer, query: str) -> bool:
         "cc <@U05XYZ> can you pull the kfor thing",
         "<@U0BOT> quick q for a briefing note: kfor?",  # what the answer is for
         "for my slides tomorrow - kfor",
+        "<@U0BOT> re the thread above ^ - what about kfor?",
+        "sorry if this is a dumb q but what is kfor?",
+        "<@U0BOT> kfor, need it for a call at 3",  # a time of day, not a number of the cards
+        "kfor in 2 lines max pls",
     ],
 )
 def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query) -> None:

@@ -31,7 +31,6 @@ _PURPOSE = re.compile(
     r"(?:\s+(?:tomorrow|today|later|tonight|this\s+(?:morning|afternoon|week)))?\b",
     re.IGNORECASE,
 )
-_ASCII_CONTROLS = {c: " " for c in (*range(32), 127)}  # ASCII's categories C and Z, as spaces
 # ... one of which it names (a substring test spares the pattern's search)
 _PURPOSE_WORDS = (
     "brief",
@@ -44,6 +43,16 @@ _PURPOSE_WORDS = (
     "pager",
     "explainer",
 )
+# a time of day or a length the asker wants, which are no numbers of the cards': "need it
+# for a call at 3", "2 lines max"
+_TIME_OR_LENGTH = re.compile(
+    r"\b(?:at|by|before|until|till)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?(?=\s*(?:$|[,.;:!?)]))"
+    r"|\b\d{1,2}\s+(?:lines?|words?|sentences?|bullets?|bullet\s+points?|paragraphs?|mins?|"
+    r"minutes?)(?:\s+max)?\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_ASCII_CONTROLS = {c: " " for c in (*range(32), 127)}  # ASCII's categories C and Z, as spaces
 _NON_WORD = re.compile(r"[^\w]+")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -73,6 +82,8 @@ CHATTER_WORDS = frozenset(
     kind kinds sort sorts type types way ways like quite maybe perhaps wondering wonder curious looking look remind reminder
     help me up whats stuff again then now so um uh hmm even w wrt abt u ur r idk tbh imo
     iirc afaik fwiw asap nvm exactly precisely roughly approximately literally honestly
+    re thread above earlier sorry dumb silly stupid random gist tldr tl dr asking if max
+    following follow followup
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
 
@@ -98,6 +109,8 @@ def clean(text: str) -> str:
     lower = text.lower()
     if any(word in lower for word in _PURPOSE_WORDS):
         text = _PURPOSE.sub(" ", text)
+    if _DIGIT.search(text) is not None:
+        text = _TIME_OR_LENGTH.sub(" ", text)
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
