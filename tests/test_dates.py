@@ -36,6 +36,9 @@ TODAY = dt.date(2026, 11, 24)
         ("Q3 2016", "2016"),
         ("what happened last year", "what happened 2025"),
         ("anything this year?", "anything 2026?"),
+        ("what happened 20 years ago", "what happened 2006"),
+        ("anything from a decade ago?", "anything from 2016?"),
+        ("twenty-five years ago", "2001"),
     ],
 )
 def test_finer_and_relative_dates_are_said_as_a_month_or_a_year(text, said) -> None:
@@ -49,10 +52,11 @@ def test_finer_and_relative_dates_are_said_as_a_month_or_a_year(text, said) -> N
         "the '90s",  # a decade: read by span_of
         "resolution 1325 in 2000",
         "last year's statement",  # without today: left as written
+        "20 years ago",  # likewise
     ],
 )
 def test_what_is_not_a_finer_date_is_left_as_written(text) -> None:
-    today = None if "last year" in text else TODAY
+    today = None if "last year" in text or "ago" in text else TODAY
     assert say_dates(text, today) == text
 
 

@@ -55,13 +55,26 @@ _PART_OF_YEAR = re.compile(
 _SHORT_YEAR = re.compile(r"(?<![\w'’])['’](\d\d)\b(?!['’]?s\b)")
 _RELATIVE = re.compile(r"\b(this|last|past|previous|next|coming)\s+year\b", re.IGNORECASE)
 _RELATIVE_OFFSET = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}
+# "20 years ago", "a decade ago", "thirty years ago": the year that many before today's
+_COUNTS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20,
+    "twenty-five": 25, "thirty": 30,
+}  # fmt: skip
+_AGO = re.compile(
+    r"\b(\d{1,2}|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + r")\s+"
+    r"(years?|decades?)\s+ago\b",
+    re.IGNORECASE,
+)
 
 
 def say_dates(text: str, today: dt.date | None = None) -> str:
     """`text` with its dates in the forms the matcher reads: "1999-06-10" and "10 June 1999"
     say "june 1999", "'99" says "1999", "the first half of 2016" says "2016", and with
-    `today`, "last year" says the year before it. Everything else is left as it was."""
-    if not any(c.isdigit() for c in text) and "year" not in text.lower():
+    `today`, "last year" says the year before it and "20 years ago" the year 20 before it.
+    Everything else is left as it was."""
+    lower = text.lower()
+    if not any(c.isdigit() for c in text) and "year" not in lower and " ago" not in lower:
         return text  # the common case: no date to rewrite
     text = _ISO.sub(lambda m: f"{MONTH_NAMES[int(m[2]) - 1]} {m[1]}", text)
     text = _NUMERIC.sub(_numeric, text)
@@ -71,7 +84,13 @@ def say_dates(text: str, today: dt.date | None = None) -> str:
     text = _SHORT_YEAR.sub(lambda m: str(_century(int(m[1]))), text)
     if today is not None:
         text = _RELATIVE.sub(lambda m: str(today.year + _RELATIVE_OFFSET[m[1].lower()]), text)
+        text = _AGO.sub(lambda m: str(today.year - _years_ago(m[1], m[2])), text)
     return text
+
+
+def _years_ago(count: str, unit: str) -> int:
+    n = int(count) if count.isdigit() else _COUNTS[count.lower()]
+    return n * (10 if unit.lower().startswith("decade") else 1)
 
 
 def _numeric(m: re.Match[str]) -> str:
