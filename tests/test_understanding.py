@@ -136,6 +136,12 @@ def test_a_year_without_events_is_no_card_and_says_which_years_have_some(answere
         ("unmik1244", "nato-osce-mission-in-kosovo"),  # letters and digits run together
         ("k for", "nato-osce-kfor"),  # split
         ("K-FOR", "nato-osce-kfor"),
+        # three or four words run together, a function word among them
+        ("KOSOVOVERIFICATIONMISSION", "nato-osce-kosovo-verification-mission"),
+        ("womenpeaceandsecurity nato", "nato-osce-wps-cooperation"),
+        # two adjacent letters swapped
+        ("kfro", "nato-osce-kfor"),
+        ("osec kfor", "nato-osce-kfor"),
     ],
 )
 def test_words_run_together_or_split_are_read_against_the_cards(answerer, query, card) -> None:

@@ -208,9 +208,11 @@ PRE_SHARE = 0.5
 MAX_SCORED = 40  # pre-ranked by the query's words; the full score only for these
 FUZZY_LIMIT = 4
 FUZZY_CUTOFF_SHORT = 85  # rapidfuzz ratio a typo of a word of up to 5 letters needs
+SWAPPED_SIMILARITY = 0.8  # a word with two adjacent letters swapped ("kfro" for "kfor")
 FUZZY_CUTOFF = 82  # ... and of a longer word: one letter wrong in 6 (83), not two in 10 (80)
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
+MAX_PARTS = 4  # ... and there are at most this many
 PERIOD_SPREAD = 0.1  # a time named, no card clear: the cards this close to the best, dated then
 # The meaning tier (bot.matching.semantic), asked when words found no card or a weak one.
 MEANING_AT = 0.65  # its closest card is answered from this cosine ...
@@ -340,6 +342,12 @@ class Matcher:
                 limit=FUZZY_LIMIT,
             ):
                 found[cand] = max(found.get(cand, 0.0), 0.9 * score / 100)
+            # two adjacent letters swapped ("kfro"): one slip of the fingers, two edits to
+            # ratio, which a longer word's cut-off allows
+            for i in range(len(word) - 1 if not found and len(word) <= 5 else 0):
+                swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                if swapped != word and swapped in idx.ids:
+                    found.setdefault(swapped, SWAPPED_SIMILARITY)
         if len(word) >= 6:
             # a stem typed short ("traffick") or long ("terroristic"): share a long prefix
             vocab = idx.vocab
@@ -387,14 +395,38 @@ class Matcher:
         return out
 
     def _split(self, word: str) -> list[str] | None:
-        """A word run together from two of the cards' words ("humanbeings", "kosovoforce");
-        None when no split into two known words explains it."""
-        if len(word) < 2 * MIN_SPLIT + 1 or word.isdigit():
+        """A word run together from the cards' words ("humanbeings", "kosovoforce",
+        "kosovoverificationmission"), up to `MAX_PARTS` of them, a function word between
+        two ("womenpeaceandsecurity"); the fewest parts that explain it, and of those the
+        split with the shortest first part; None when no split does."""
+        n = len(word)
+        if n < 2 * MIN_SPLIT + 1 or word.isdigit():
             return None
-        for k in range(MIN_SPLIT, len(word) - MIN_SPLIT + 1):
-            left, right = word[:k], word[k:]
-            if self.known(left) and self.known(right) and not is_filler(left):
-                return [left, right]
+        known: dict[str, bool] = {}  # each part is looked up (and stemmed) once
+
+        def fits(part: str, first: bool, last: bool) -> bool:
+            if not first and not last and len(part) >= 2 and is_filler(part):
+                return True
+            if len(part) < MIN_SPLIT or (first and is_filler(part)):
+                return False
+            if part not in known:
+                known[part] = self.known(part)
+            return known[part]
+
+        # breadth first: all splits into two parts, then three, then four
+        ways: list[tuple[int, list[str]]] = [(0, [])]
+        for count in range(1, MAX_PARTS + 1):
+            following: list[tuple[int, list[str]]] = []
+            for at, parts in ways:
+                if count >= 2 and fits(word[at:], False, True):
+                    return [*parts, word[at:]]
+                if count < MAX_PARTS:
+                    following += [
+                        (end, [*parts, word[at:end]])
+                        for end in range(at + 2, n - 1)
+                        if fits(word[at:end], at == 0, False)
+                    ]
+            ways = following
         return None
 
     def _split_misspelt(self, word: str) -> list[str] | None:
@@ -488,7 +520,7 @@ class Matcher:
             if not parts and not expansion and not is_year(tok):
                 parts = self._split_misspelt(tok)
             if parts:
-                units.extend(_Unit(p, self.expand(p)) for p in parts)
+                units.extend(_Unit(p, self.expand(p)) for p in parts if not is_filler(p))
                 continue
             identifier = not expansion and (
                 any(c.isdigit() for c in tok)
