@@ -283,7 +283,9 @@ class _Unit:
 
     word: str
     expansion: dict[str, float]
-    identifier: bool = False  # a number or code: unknown, it means "not what the cards hold"
+    # a number, a code or a place the query ends on ("... the osce summit in astana?"):
+    # unknown, it means "not what the cards hold"
+    identifier: bool = False
 
 
 class Matcher:
@@ -526,6 +528,11 @@ class Matcher:
                 any(c.isdigit() for c in tok)
                 or tok in acronyms
                 or _ROMAN.fullmatch(tok) is not None
+                or (
+                    i == len(toks)
+                    and toks[i - 2 : i - 1] in (["in"], ["at"])
+                    and tok not in DATE_WORDS
+                )
             )
             units.append(_Unit(tok, expansion, identifier))
         return units, toks
