@@ -136,6 +136,7 @@ WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds
 HOLDER_WORDS = OFFICE_WORDS - {"in", "office"}
 WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
+NAMED_WITHIN = 8  # words after "name of" in which an office says a person is asked for
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
 # ... then what is counted, which a card's number counts when one of the next three words
@@ -156,7 +157,8 @@ PLACE_ASKS = frozenset(
     {("where", verb) for verb in "is s was were are did does do has have had".split()}
     | {(which, noun) for which in ("which", "what") for noun in ("city", "town", "summit")}
 )
-COUNTRY_WORDS = frozenset({"country", "countries"})  # not "nations": "what united nations ..."
+# not "nations": "what united nations ..."; members and allies of an organisation are countries
+COUNTRY_WORDS = frozenset({"country", "countries", "members", "allies"})
 PLACE_WORDS = frozenset({"venue", "venues", "located", "location"})
 # Questions about a country's membership of an organisation ("when did sweden join nato?",
 # "the year north macedonia became a nato member"), and the words that state one on a card
@@ -1037,7 +1039,7 @@ class Matcher:
         if at is None:
             return True  # "how much": an amount, of nothing named
         concepts = self.index.concept_of_stem
-        asked = [t for t in toks[at:] if not is_filler(t)][:2]
+        asked = [t for t in toks[at:] if not is_filler(t) and t not in ORG_TERMS][:2]
         wanted = {stem(t) for t in asked} | {c for t in asked for c in concepts.get(stem(t), ())}
         for text in stated_texts(card):
             words = [w for w in tokens(text) if not is_filler(w)]
@@ -1423,14 +1425,14 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     """'who was the un secretary-general in 2019?', 'the name of the osce director ...':
     the office named first after 'who is' or 'name of' (organisations' names aside)."""
-    rests = [_after_who(toks, WHO_WAS)]
-    if pairs & NAME_OF:
-        rests += [
-            [t for t in toks[i + 2 :] if not is_filler(t)]
-            for i, pair in enumerate(itertools.pairwise(toks))
-            if pair in NAME_OF
-        ]
-    return any(next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS for rest in rests)
+    if pairs & NAME_OF and any(
+        not HOLDER_WORDS.isdisjoint(toks[i + 2 : i + 2 + NAMED_WITHIN])
+        for i, pair in enumerate(itertools.pairwise(toks))
+        if pair in NAME_OF
+    ):
+        return True  # "the name of the un liaison office's director"
+    rest = _after_who(toks, WHO_WAS)
+    return next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS
 
 
 def _asks_membership(toks: Sequence[str]) -> bool:
