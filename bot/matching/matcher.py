@@ -214,7 +214,8 @@ SWAPPED_SIMILARITY = 0.8  # a word with two adjacent letters swapped ("kfro" for
 FUZZY_CUTOFF = 82  # ... and of a longer word: one letter wrong in 6 (83), not two in 10 (80)
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
-MAX_PARTS = 4  # ... and there are at most this many
+MAX_PARTS = 4  # ... and there are at most this many,
+MULTI_SPLIT_FROM = 14  # ... more than two only in a word this long or longer
 PERIOD_SPREAD = 0.1  # a time named, no card clear: the cards this close to the best, dated then
 # The meaning tier (bot.matching.semantic), asked when words found no card or a weak one.
 MEANING_AT = 0.65  # its closest card is answered from this cosine ...
@@ -406,6 +407,12 @@ class Matcher:
         n = len(word)
         if n < 2 * MIN_SPLIT + 1 or word.isdigit():
             return None
+        for k in range(MIN_SPLIT, n - MIN_SPLIT + 1):  # two parts: most splits, and cheap
+            left, right = word[:k], word[k:]
+            if self.known(left) and self.known(right) and not is_filler(left):
+                return [left, right]
+        if n < MULTI_SPLIT_FROM:
+            return None  # a typo of one word, far more often than three words run together
         known: dict[str, bool] = {}  # each part is looked up (and stemmed) once
 
         def fits(part: str, first: bool, last: bool) -> bool:
@@ -417,7 +424,7 @@ class Matcher:
                 known[part] = self.known(part)
             return known[part]
 
-        # breadth first: all splits into two parts, then three, then four
+        # breadth first: splits into three parts, then four (two were tried above)
         ways: list[tuple[int, list[str]]] = [(0, [])]
         for count in range(1, MAX_PARTS + 1):
             following: list[tuple[int, list[str]]] = []
