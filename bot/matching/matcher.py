@@ -214,8 +214,8 @@ SWAPPED_SIMILARITY = 0.8  # a word with two adjacent letters swapped ("kfro" for
 FUZZY_CUTOFF = 82  # ... and of a longer word: one letter wrong in 6 (83), not two in 10 (80)
 CONCEPT_SIMILARITY = 0.9  # a thesaurus word stands for its group's words nearly as well
 MIN_SPLIT = 3  # parts of a word run together are at least this long
-MAX_PARTS = 4  # ... and there are at most this many,
-MULTI_SPLIT_FROM = 14  # ... more than two only in a word this long or longer
+MAX_PARTS = 4  # ... and there are at most this many
+MULTI_SPLIT_FROM = 14  # ... but more than two only in a word this long or longer
 PERIOD_SPREAD = 0.1  # a time named, no card clear: the cards this close to the best, dated then
 # The meaning tier (bot.matching.semantic), asked when words found no card or a weak one.
 MEANING_AT = 0.65  # its closest card is answered from this cosine ...
@@ -424,12 +424,13 @@ class Matcher:
                 known[part] = self.known(part)
             return known[part]
 
-        # breadth first: splits into three parts, then four (two were tried above)
+        # breadth first: splits into three parts, then four (two were tried above); `ways`
+        # holds the first `count - 1` parts of each split still open
         ways: list[tuple[int, list[str]]] = [(0, [])]
         for count in range(1, MAX_PARTS + 1):
             following: list[tuple[int, list[str]]] = []
             for at, parts in ways:
-                if count >= 2 and fits(word[at:], False, True):
+                if count >= 3 and fits(word[at:], False, True):
                     return [*parts, word[at:]]
                 if count < MAX_PARTS:
                     following += [
@@ -1402,12 +1403,11 @@ def decide(
 def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
     ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
-    'who funds ...'), a "date" ('in what year ...', 'when was ...'), and the date of an
+    'who funds ...'), a "date" ('in what year ...', 'when was ...') and the date of an
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
-    a "person" who held
-    an office ('who was the un secretary-general ...', `_asks_holder`), a "place" ('where
-    was it held?', 'which city', 'the venue'), a "country" (`_asks_country`) or a country's
-    "membership" of an organisation (`_asks_membership`)."""
+    a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
+    a "place" ('where was it held?', 'which city', 'the venue'), a "country"
+    (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
@@ -1430,8 +1430,9 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
 
 
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
-    """'who was the un secretary-general in 2019?', 'the name of the osce director ...':
-    the office named first after 'who is' or 'name of' (organisations' names aside)."""
+    """'who was the un secretary-general in 2019?', 'the name of the un liaison office's
+    director': an office named first after 'who is/was' (organisations' names aside), or
+    within `NAMED_WITHIN` words after 'name of'."""
     if pairs & NAME_OF and any(
         not HOLDER_WORDS.isdisjoint(toks[i + 2 : i + 2 + NAMED_WITHIN])
         for i, pair in enumerate(itertools.pairwise(toks))
