@@ -30,8 +30,8 @@ FLOORS = {
     "blind_queries_5.yaml": 0.95,  # 145/150; 138 after session 4; 126/150 when written
     # Session 5: 6 leans on everyday words and near-miss out-of-scope questions (50 each)
     # and was read to find kinds of miss; 7 is a standard set, only scored.
-    "blind_queries_6.yaml": 0.83,  # 126/150; 107/150 when written (at 47fff5b)
-    "blind_queries_8.yaml": 0.92,  # 111/120; 85 at 47fff5b (out of scope 52/80, now 75); 80
+    "blind_queries_6.yaml": 0.84,  # 127/150 (126 after session 11); 107/150 when written (at 47fff5b)
+    "blind_queries_8.yaml": 0.95,  # 114/120 (111 after session 11); 85 at 47fff5b (out of scope 52/80, now 75); 80
     # ask a covered subject for what the sources do not say, 40 ask what they do
     "blind_queries_7.yaml": 0.92,  # 140/150; 129/150 when written (at 47fff5b)
     # Session 9: a standard set (30 everyday, 30 out of scope), only scored, never read.
@@ -39,11 +39,11 @@ FLOORS = {
     # Session 10: two more standard sets (35 everyday, 30 out of scope). 10 was read after
     # its first score to find kinds of miss; 11 is only scored, never read.
     "blind_queries_10.yaml": 0.89,  # 135/150 (132 after session 11, 129 after 10); 123/150 when written (at 0871b85)
-    "blind_queries_11.yaml": 0.85,  # 128/150 (127 after session 11, 125 after 10); 122/150 when written (at 0871b85)
+    "blind_queries_11.yaml": 0.86,  # 129/150 (127 after session 11, 125 after 10); 122/150 when written (at 0871b85)
     # Session 12: two sets of 100 by one more blind writer (40 everyday, 25 out of scope, 10
     # chatter). 12 was read after its first score; 13 is only scored, never read.
     "blind_queries_12.yaml": 0.83,  # 84/100; 79/100 when written (at 1e14097)
-    "blind_queries_13.yaml": 0.73,  # 73/100; 72/100 when written (at 1e14097)
+    "blind_queries_13.yaml": 0.75,  # 75/100; 72/100 when written (at 1e14097)
 }
 
 
