@@ -9,7 +9,7 @@ import pytest
 
 from bot.answers import Answerer
 from bot.matching import Scored, decide
-from bot.matching.text import _visible, clean, fold, stem, words
+from bot.matching.text import _visible, clean, fold, stem, without_asides, words
 from bot.slack.blocks import Renderer
 from tests.cli import ask
 
@@ -117,6 +117,14 @@ def test_normalisation() -> None:
     assert clean("<@U123|osce> <!channel> hi\x00there") == "hi there"
     assert fold("Arms-Control’s “CFE”") == "arms control s cfe"
     assert words("What is the OSCE doing with the UN?") == ["osce", "un"]
+
+
+def test_asides_are_dropped_from_queries_only() -> None:
+    """`clean` also cleans the cards' own text, which keeps every word; what frames a query
+    is dropped by `without_asides`, which only queries go through."""
+    text = "see https://www.osce.org - for a briefing note: the 1999 mission, call at 3"
+    assert clean(text) == text
+    assert without_asides(clean(text)) == "see - : the 1999 mission, call"
 
 
 def test_control_characters_are_spaces_whether_the_text_is_ascii_or_not() -> None:

@@ -51,6 +51,8 @@ def suggested_only(answerer: Answerer, query: str) -> bool:
         "sorry if this is a dumb q but what is kfor?",
         "<@U0BOT> kfor, need it for a call at 3",  # a time of day, not a number of the cards
         "kfor in 2 lines max pls",
+        "<@U0BOT> see <https://www.nato.int/cps/en|www.nato.int> - kfor?",  # a link
+        "sorry to ping again, what is kfor?",
     ],
 )
 def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query) -> None:

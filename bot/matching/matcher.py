@@ -58,6 +58,7 @@ from bot.matching.text import (
     is_year,
     stem,
     tokens,
+    without_asides,
 )
 
 if TYPE_CHECKING:
@@ -551,7 +552,7 @@ class Matcher:
     def match(self, query: str, today: dt.date | None = None) -> MatchResult:
         """The card (or cards, or none) `query` asks for; `today` reads "last year"."""
         idx = self.index
-        text = say_names(say_dates(clean(query), today))
+        text = say_names(say_dates(without_asides(clean(query)), today))
         units, toks = self.units(text)
         era = span_of(toks)  # a decade or a range of years
         if not units:

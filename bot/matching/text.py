@@ -52,6 +52,12 @@ _TIME_OR_LENGTH = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# a link as typed or as Slack shows it ("https://www.nato.int/...", "www.osce.org", "un.org")
+_LINK = re.compile(
+    r"\b(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:int|org|com|net|gov|eu|io)\b\S*",
+    re.IGNORECASE,
+)
+_LINK_ENDS = (".int", ".org", ".com", ".net", ".gov", ".eu", ".io")
 _ASCII_CONTROLS = {c: " " for c in (*range(32), 127)}  # ASCII's categories C and Z, as spaces
 _NON_WORD = re.compile(r"[^\w]+")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
@@ -83,6 +89,7 @@ CHATTER_WORDS = frozenset(
     help me up whats stuff again then now so um uh hmm even w wrt abt u ur r idk tbh imo
     iirc afaik fwiw asap nvm exactly precisely roughly approximately literally honestly
     re thread above earlier sorry dumb silly stupid random gist tldr tl dr asking if max
+    ping pinging bug bugging
     following follow followup
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
@@ -106,12 +113,22 @@ def clean(text: str) -> str:
     text = _EMOJI.sub(" ", text)
     text = _visible(text)
     text = _BOT_NAME.sub(" ", text)
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def without_asides(text: str) -> str:
+    """A query (`clean`ed) without what frames it and says nothing of its subject: a link
+    ("see https://www.nato.int - ..."), what the answer is for ("for a briefing note"), a
+    time of day or a length ("for a call at 3", "2 lines max"). Queries only: a card's
+    own text keeps every word."""
     lower = text.lower()
     if any(word in lower for word in _PURPOSE_WORDS):
         text = _PURPOSE.sub(" ", text)
     if _DIGIT.search(text) is not None:
         text = _TIME_OR_LENGTH.sub(" ", text)
-    return " ".join(text.split())[:MAX_QUERY_CHARS]
+    if "http" in lower or "www" in lower or any(tld in lower for tld in _LINK_ENDS):
+        text = _LINK.sub(" ", text)
+    return " ".join(text.split())
 
 
 def _visible(text: str) -> str:
