@@ -211,6 +211,11 @@ def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:
             " yearly review conference?",
             "nato-osce-political-dialogue",
         ),
+        (
+            "does anyone from the european security group ever brief the alliance's committee"
+            " of diplomats?",
+            "nato-osce-political-dialogue",
+        ),
     ],
 )
 def test_the_organisations_described_in_everyday_words_find_the_card(answerer, query, card) -> None:
@@ -228,6 +233,7 @@ def test_the_organisations_described_in_everyday_words_find_the_card(answerer, q
         ("Europe-wide security people", "OSCE"),
         ("europes security watchdog", "OSCE"),  # the apostrophe left out
         ("a transatlantic defense pact", "a NATO"),
+        ("the alliance's committee", "NATO's committee"),  # in these sources, only NATO is one
         ("the European Union", "EU"),  # a partner, by the short name the cards' rules know
         ("the world body's peacemaking department", "DPPA"),  # then the UN's department
         ("the UN political affairs people", "DPPA"),
@@ -243,6 +249,7 @@ def test_the_organisations_described_in_everyday_words_find_the_card(answerer, q
         ("european people", "european people"),
         ("the european security order", "the european security order"),
         ("the warsaw pact", "the warsaw pact"),
+        ("an alliance of states", "an alliance of states"),  # not "the" alliance
         ("international organisations", "international organisations"),
         ("the UN peace envoy", "the UN peace envoy"),
         ("european monitors of the EU", "european monitors of the EU"),  # "the" says whose

@@ -29,9 +29,10 @@ _OSCE_OF = re.compile(
     re.IGNORECASE,
 )
 _UN = re.compile(r"\b(?:the\s+)?(?:world|global)\s+(?:body|organi[sz]ation)\b", re.IGNORECASE)
+# "the alliance" alone too: the only alliance these sources (and so the cards) know is NATO
 _NATO = re.compile(
     r"\b(?:the\s+)?(?:(?:western|trans[- ]?atlantic|atlantic|north\s+atlantic|military"
-    r"|defen[cs]e|security)\s+)+(?:alliance|pact|bloc)\b",
+    r"|defen[cs]e|security)\s+)+(?:alliance|pact|bloc)\b|\bthe\s+alliance\b",
     re.IGNORECASE,
 )
 # the EU by its short name, which the cards' rules for a partner named in passing know
