@@ -53,10 +53,20 @@ def suggested_only(answerer: Answerer, query: str) -> bool:
         "kfor in 2 lines max pls",
         "<@U0BOT> see <https://www.nato.int/cps/en|www.nato.int> - kfor?",  # a link
         "sorry to ping again, what is kfor?",
+        "so what's the story with the osce and kfor?",  # "the story": tell me about it
+        "TIL the osce works with kfor - interesting! details?",  # Slack abbreviations
     ],
 )
 def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query) -> None:
     assert card_of(answerer, query) == "nato-osce-kfor"
+
+
+def test_since_when_asks_for_a_date_and_a_card_that_dates_it_answers(answerer) -> None:
+    assert card_of(answerer, "TIL nato and osce do staff talks every year - since when??") == (
+        "nato-osce-staff-talks"
+    )
+    # the KFOR card dates nothing: "did you mean" it, not it as the answer
+    assert suggested_only(answerer, "since when has the osce worked with kfor?")
 
 
 def test_now_moving_a_chat_on_is_not_a_question_about_the_present(answerer) -> None:

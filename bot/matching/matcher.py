@@ -148,7 +148,7 @@ COUNTED_WITHIN = 3
 # "when does the osce brief nato?" may ask for an occasion ("when invited"), which an
 # undated card can state (`UNDATED` weighs it down)
 DATE_ASKS = frozenset(
-    {("what", "year"), ("which", "year"), ("what", "date")}
+    {("what", "year"), ("which", "year"), ("what", "date"), ("since", "when")}
     | {("when", verb) for verb in ("was", "were", "did")}
 )
 # Questions for a place: "where was/did ...", "which city", "at which summit" (a summit is

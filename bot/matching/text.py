@@ -91,6 +91,8 @@ CHATTER_WORDS = frozenset(
     re thread above earlier sorry dumb silly stupid random gist tldr tl dr asking if max
     ping pinging bug bugging
     following follow followup
+    til imho tia np omg ngl tbf eod eow tmrw ah oh wow nice yeah yep hm hmmm ooh interesting
+    anyway anyways story lowdown scoop deets details
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
 
