@@ -191,6 +191,12 @@ def test_thesaurus_phrases_find_the_cards_term() -> None:
         ("nato's core document and the osce", "nato-osce-strategic-concept-2022"),
         ("the 1993 accord between the un and the osce", "un-framework-1993"),
         ("osce ceasefire monitors in kosovo", "nato-osce-kosovo-verification-mission"),
+        # everyday verbs for the sources' terms: "getting rid of" mines is clearing them
+        (
+            "getting rid of landmines: do nato and the osce work on that?",
+            "nato-osce-field-cooperation",
+        ),
+        ("nato and the osce: fitting together?", "nato-osce-partnership"),  # complementary
     ],
 )
 def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:
