@@ -839,3 +839,36 @@ def test_a_typo_is_one_letter_or_so_off_not_another_word(corpus, typed, card_wor
 
 def test_a_word_like_a_card_word_gives_no_confident_card(answerer) -> None:
     assert answerer.answer("nato enlargement to the east").card is None
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        ("how does nato work with the osce on arms control?", "nato-osce-arms-control"),
+        ("does nato work with the osce on border security?", "nato-osce-border-security"),
+    ],
+)
+def test_working_with_is_how_the_organisations_relate_not_a_subject(answerer, query, card) -> None:
+    """ "work with/on" says the two cooperate, as every card does; left as a word, "work"
+    weighs what its rarest form does ("working") and pulls to the cards that say "OSCE
+    work" (the small arms card, for arms control)."""
+    assert card_of(answerer, query) == card
+
+
+def test_a_cooperation_word_a_card_lacks_leaves_it_complete(answerer) -> None:
+    """Cooperation is the cards' common ground: a card that has every word of the query
+    but "cooperation" has all the query asks."""
+    query = "border unit cooperation osce nato"
+    assert card_of(answerer, query) == "nato-osce-action-against-terrorism-unit"
+
+
+def test_in_general_says_how_broadly_to_answer_not_what_about(answerer) -> None:
+    """ "in general" is not the "General" of a Secretary General's card."""
+    answer = answerer.answer("in general what sort of stuff do nato and the osce cooperate on?")
+    assert answer.card is None
+    assert answer.suggestions[0].id == "nato-osce-cooperation-areas"
+
+
+def test_everyday_verbs_for_countering(answerer) -> None:
+    query = "does nato help the osce in cutting off money to terrorists?"
+    assert card_of(answerer, query) == "nato-osce-action-against-terrorism-unit"

@@ -79,6 +79,11 @@ FRAME_WORDS = frozenset(
     partner partners partnership partnerships together jointly joint work works working
     relations relationship ties""".split()
 )
+# "work with", "work on": how the organisations relate, as every card has it. Left as a word,
+# "work" weighs what its rarest form on the cards does ("working") and pulls towards the cards
+# that say "OSCE work"; read so, it is dropped. The noun ("OSCE work in Bosnia") stays.
+WORK_WORDS = frozenset("work works worked working".split())
+WORKING_HOW = frozenset("with on together alongside closely jointly".split())
 # Words that, around a year, still ask "what happened then?"
 DATE_WORDS = frozenset(
     """happened happen happening events event year years anniversary anniversaries history
@@ -521,7 +526,7 @@ class Matcher:
                         units.append(_Unit(word, expansion))
                 continue
             i += 1
-            if is_filler(tok):
+            if is_filler(tok) or (tok in WORK_WORDS and toks[i : i + 1] and toks[i] in WORKING_HOW):
                 continue
             if is_decade(tok) and toks[i : i + 1] == ["s"]:
                 i += 1  # "the late 90s", "1990s": a time, not a code no card has
@@ -1250,8 +1255,8 @@ class Matcher:
                 covered += qw * best
                 if u.word not in ORG_TERMS and not frame:
                     passing.add(u.word)
-            else:
-                complete = False
+            elif not frame:  # cooperation words are the common ground: one a card lacks
+                complete = False  # leaves it with everything the query asks
         if not matched:
             return None
         # two or more of the query's own words agreeing in a summary is no passing mention

@@ -52,6 +52,17 @@ _TIME_OR_LENGTH = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# thanks for an earlier answer: "thx for the last one", "thanks so much for that"
+_THANKS_FOR = re.compile(
+    r"\b(?:thx|thanks|thank\s+you|ty|cheers)\s+(?:so\s+much\s+|a\s+lot\s+)?for\s+"
+    r"(?:the|that|this|your|all\s+the)(?:\s+(?:last|previous|earlier|first|quick|great))?"
+    r"(?:\s+(?:one|answer|reply|info|help|summary|card|link))?\b",
+    re.IGNORECASE,
+)
+_THANKS_WORDS = ("thx", "thank", "ty ", "cheers")
+# sentence adverbs that say how broadly to answer, not what about: "in general", "generally
+# speaking" ("general" alone is a word of the cards: a Secretary General)
+_BROADLY = re.compile(r"\b(?:in\s+general|generally\s+speaking|broadly\s+speaking)\b", re.I)
 # a link as typed or as Slack shows it ("https://www.nato.int/...", "www.osce.org", "un.org")
 _LINK = re.compile(
     r"\b(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:int|org|com|net|gov|eu|io)\b\S*",
@@ -121,7 +132,8 @@ def clean(text: str) -> str:
 def without_asides(text: str) -> str:
     """A query (`clean`ed) without what frames it and says nothing of its subject: a link
     ("see https://www.nato.int - ..."), what the answer is for ("for a briefing note"), a
-    time of day or a length ("for a call at 3", "2 lines max"). Queries only: a card's
+    time of day or a length ("for a call at 3", "2 lines max"), how broadly to answer ("in
+    general"), thanks for an earlier answer ("thx for the last one"). Queries only: a card's
     own text keeps every word."""
     lower = text.lower()
     if any(word in lower for word in _PURPOSE_WORDS):
@@ -130,6 +142,10 @@ def without_asides(text: str) -> str:
         text = _TIME_OR_LENGTH.sub(" ", text)
     if "http" in lower or "www" in lower or any(tld in lower for tld in _LINK_ENDS):
         text = _LINK.sub(" ", text)
+    if any(word in lower for word in _THANKS_WORDS):
+        text = _THANKS_FOR.sub(" ", text)
+    if "general" in lower or "broadly" in lower:
+        text = _BROADLY.sub(" ", text)
     return " ".join(text.split())
 
 
