@@ -872,3 +872,22 @@ def test_in_general_says_how_broadly_to_answer_not_what_about(answerer) -> None:
 def test_everyday_verbs_for_countering(answerer) -> None:
     query = "does nato help the osce in cutting off money to terrorists?"
     assert card_of(answerer, query) == "nato-osce-action-against-terrorism-unit"
+
+
+def test_a_month_asked_needs_a_card_that_dates_one(answerer) -> None:
+    """The Warsaw summit card dates it to 2016 only: asked for the month, it is offered,
+    not asserted; the liaison office's opening is dated to October 2016."""
+    assert suggested_only(answerer, "In which month of 2016 did NATO hold its Warsaw summit?")
+    query = "in which month of 2016 did the un open its liaison office in vienna?"
+    assert card_of(answerer, query) == "un-liaison-office-vienna"
+
+
+def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer) -> None:
+    """The political dialogue card names the OSCE Ministerial Council but no year of it:
+    a question about one year's meeting is more than the card says."""
+    assert suggested_only(answerer, "what did nato say at the 2022 osce ministerial council?")
+    query = "what did nato say about the osce in its 2022 strategic concept?"
+    assert card_of(answerer, query) == "nato-osce-strategic-concept-2022"
+    # a decade is not a year to state ("the 1990s" is "1990", "s")
+    query = "have nato and osce staff held talks since the 1990s?"
+    assert card_of(answerer, query) == "nato-osce-staff-talks"

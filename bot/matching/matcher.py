@@ -152,6 +152,8 @@ COUNTED_WITHIN = 3
 # Questions for a date: "what year", "when was/did ...". Not "when does" or "when" alone:
 # "when does the osce brief nato?" may ask for an occasion ("when invited"), which an
 # undated card can state (`UNDATED` weighs it down)
+# a question for a date's month ("in which month of 2016 ..."): a year alone does not say it
+MONTH_ASKS = frozenset({("which", "month"), ("what", "month")})
 DATE_ASKS = frozenset(
     {("what", "year"), ("which", "year"), ("what", "date"), ("since", "when")}
     | {("when", verb) for verb in ("was", "were", "did")}
@@ -315,6 +317,7 @@ class Matcher:
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
+        self._years = functools.lru_cache(maxsize=PAIRS_CACHE)(card_years)
         # the alternate questions of the cards last compared, as `asked_words` (`_rephrased`)
         self._questions = functools.lru_cache(maxsize=PAIRS_CACHE)(asked_questions)
         # the cards whose questions say a card's exact name, for the names last asked
@@ -1017,14 +1020,18 @@ class Matcher:
         work in the liaison office?", "the office's annual budget", "what year was the CFE
         treaty signed?") gets a card only if the card states one: the cards are a record of
         their sources, and a card about the office without its head count would be a
-        confident answer to what it does not say. Another organisation named by its acronym
-        (`PARTNERS`: "the EU") must be on the card."""
+        confident answer to what it does not say. So must every year the query names ("the
+        2022 OSCE Ministerial Council": `card_years`). Another organisation named by its
+        acronym (`PARTNERS`: "the EU") must be on the card."""
         asked = self._asked(tuple(toks))
         if asked and not asked <= self._states(card):
             return False
         if "count" in asked and not self._counts(card, toks):
             return False
         if self._asks_who_named(card, toks):
+            return False
+        said = _years_said(toks)
+        if said and not self._years(card).issuperset(said):
             return False
         if not PARTNERS.isdisjoint(toks) and not self._acronyms_on(
             self._at[card.id], text, PARTNERS
@@ -1417,7 +1424,8 @@ def decide(
 def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
     ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
-    'who funds ...'), a "date" ('in what year ...', 'when was ...') and the date of an
+    'who funds ...'), a "date" ('in what year ...', 'when was ...'), a date's "month" ('in
+    which month of 2016 ...') and the date of an
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "place" ('where was it held?', 'which city', 'the venue'), a "country"
@@ -1432,6 +1440,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("membership")
     if pairs & COUNT_ASKS:
         kinds.add("count")
+    if pairs & MONTH_ASKS:
+        kinds.add("month")
     if pairs & DATE_ASKS:
         kinds.add("date")
         if any(stem(t) in END_STEMS for t in toks):
@@ -1496,11 +1506,13 @@ def states(
 ) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
     year, or a number word: "five Western Balkans countries"), money (its financing), a
-    date (a dated event, or a year in its texts), an end (a dated event that says one: "the
+    date (a dated event, or a year in its texts), a month (an event dated to one), an end (a dated event that says one: "the
     mission was forced to withdraw"), a person (named after an office word,
     `_names_holder`), a place or a country (one of `places` or `countries`, the
     thesaurus's, folded; a country is a place too), a membership ("accession")."""
     kinds = {"date"} if card.dates else set()
+    if any(len(e.date) > len("yyyy") for e in card.dates):
+        kinds.add("month")
     if any(stem(w) in END_STEMS for e in card.dates for w in tokens(e.event)):
         kinds.add("end")
     texts = stated_texts(card)
@@ -1521,6 +1533,18 @@ def states(
         if word in MEMBERSHIP_WORDS:
             kinds.add("membership")
     return frozenset(kinds)
+
+
+def _years_said(toks: Sequence[str]) -> tuple[str, ...]:
+    """The years a query names, not its decades ("the 1990s" is "1990", "s")."""
+    return tuple(t for i, t in enumerate(toks) if is_year(t) and toks[i + 1 : i + 2] != ["s"])
+
+
+def card_years(card: Card) -> frozenset[str]:
+    """The years a card states: its dates' and those its texts say."""
+    said = {e.date[:4] for e in card.dates}
+    said.update(w for w in tokens(" ".join(stated_texts(card))) if is_year(w))
+    return frozenset(said)
 
 
 def stated_texts(card: Card) -> tuple[str, ...]:
