@@ -1506,9 +1506,9 @@ def states(
 ) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
     year, or a number word: "five Western Balkans countries"), money (its financing), a
-    date (a dated event, or a year in its texts), a month (an event dated to one), an end (a dated event that says one: "the
-    mission was forced to withdraw"), a person (named after an office word,
-    `_names_holder`), a place or a country (one of `places` or `countries`, the
+    date (a dated event, or a year in its texts), a month (an event dated to one), an end
+    (a dated event that says one: "the mission was forced to withdraw"), a person (named
+    after an office word, `_names_holder`), a place or a country (one of `places` or `countries`, the
     thesaurus's, folded; a country is a place too), a membership ("accession")."""
     kinds = {"date"} if card.dates else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
