@@ -891,3 +891,21 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
     # a decade is not a year to state ("the 1990s" is "1990", "s")
     query = "have nato and osce staff held talks since the 1990s?"
     assert card_of(answerer, query) == "nato-osce-staff-talks"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Has the 2014 UN-OSCE mediation support workplan been renewed?",
+        "was the 1993 UN-OSCE framework ever extended?",
+    ],
+)
+def test_what_became_of_an_agreement_later_is_past_the_sources(answerer, query) -> None:
+    """Renewed, extended, expired: asked of an agreement the cards date, it asks for what
+    came after their sources, even with the year the agreement began."""
+    assert card_of(answerer, query) is None
+
+
+def test_an_update_the_card_states_is_still_answered(answerer) -> None:
+    query = "When did NATO first adopt a policy on trafficking, and has it been updated since?"
+    assert card_of(answerer, query) == "nato-thb-policy"

@@ -113,6 +113,10 @@ TENURE_WORDS = frozenset(
 )
 TENURE_PAIRS = frozenset((verb, "office") for verb in ("take", "takes", "took", "taken", "left"))
 RECENCY_PAIRS = frozenset({("these", "days")})
+# What became of an agreement after the sources ("has the 2014 workplan been renewed
+# since?"): a question past their end even when it names the year it began, which the
+# words above are not
+LATER_WORDS = frozenset("renew renewed renewal extend extended extension expire expired".split())
 # Other organisations by their acronyms: a question about the OSCE's work with one of them
 # ("How does the OSCE cooperate with the EU on crisis management?") is not answered by a
 # card that does not name it, whatever else they share (`_answers`)
@@ -998,7 +1002,10 @@ class Matcher:
         """A word about the present, what came later or who holds an office (an office word
         outside a question for the date of an event: `HEAD_WORDS`), unless the
         question names a year the cards cover ("for a briefing tomorrow: what did they
-        agree in 2019?" asks about 2019)."""
+        agree in 2019?" asks about 2019). What became of an agreement later (`LATER_WORDS`)
+        is past the sources whatever year it names."""
+        if not LATER_WORDS.isdisjoint(toks):
+            return True
         heads = not HEAD_WORDS.isdisjoint(toks) and (
             "date" not in self._asked(tuple(toks))
             or not TENURE_WORDS.isdisjoint(toks)
