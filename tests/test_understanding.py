@@ -197,6 +197,7 @@ def test_thesaurus_phrases_find_the_cards_term() -> None:
             "nato-osce-field-cooperation",
         ),
         ("nato and the osce: fitting together?", "nato-osce-partnership"),  # complementary
+        ("is the osce a friend of nato?", "nato-osce-partnership"),  # an important partner
     ],
 )
 def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:
