@@ -199,6 +199,7 @@ def test_thesaurus_phrases_find_the_cards_term() -> None:
         ("nato and the osce: fitting together?", "nato-osce-partnership"),  # complementary
         ("is the osce a friend of nato?", "nato-osce-partnership"),  # an important partner
         ("what is the osce good at, according to nato?", "nato-osce-partnership"),  # valued for
+        ("nato osce teamwork in the field", "nato-osce-field-cooperation"),
     ],
 )
 def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:
