@@ -200,6 +200,8 @@ def test_thesaurus_phrases_find_the_cards_term() -> None:
         ("is the osce a friend of nato?", "nato-osce-partnership"),  # an important partner
         ("what is the osce good at, according to nato?", "nato-osce-partnership"),  # valued for
         ("nato osce teamwork in the field", "nato-osce-field-cooperation"),
+        ("do nato and the osce deal with new kinds of threats?", "nato-osce-climate-security"),
+        ("do nato and the osce fill different gaps?", "nato-osce-partnership"),  # complementary
     ],
 )
 def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:
