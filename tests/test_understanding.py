@@ -914,3 +914,21 @@ def test_what_became_of_an_agreement_later_is_past_the_sources(answerer, query) 
 def test_an_update_the_card_states_is_still_answered(answerer) -> None:
     query = "When did NATO first adopt a policy on trafficking, and has it been updated since?"
     assert card_of(answerer, query) == "nato-thb-policy"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "who wrote nato's 2022 strategic concept?",
+        "which person led the un liaison office when it opened?",
+    ],
+)
+def test_a_question_for_a_person_needs_a_card_that_names_one(answerer, query) -> None:
+    """An author or a person as such is asked for; no card names one, so the card on the
+    subject is offered, not asserted."""
+    assert suggested_only(answerer, query)
+
+
+def test_who_signed_may_ask_for_countries_a_card_states(answerer) -> None:
+    query = "who signed the un protocol on trafficking in persons?"  # all NATO Allies did
+    assert card_of(answerer, query) == "nato-thb-policy"

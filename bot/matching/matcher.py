@@ -146,6 +146,13 @@ WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds
 HOLDER_WORDS = OFFICE_WORDS - {"in", "office"}
 WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
+# ... or for a person as such, or by what only a person does to a text: "which person was
+# the chairperson ...", "who drafted the policy?", "who edits the newsletter?" (not "who
+# signed": organisations and countries sign too)
+PERSON_ASKS = frozenset(
+    {("which", "person"), ("what", "person")}
+    | {("who", verb) for verb in "drafted wrote authored edits edited writes".split()}
+)
 NAMED_WITHIN = 8  # words after "name of" in which an office says a person is asked for
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
@@ -1463,13 +1470,16 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     """'who was the un secretary-general in 2019?', 'the name of the un liaison office's
     director': an office named first after 'who is/was' (organisations' names aside), or
-    within `NAMED_WITHIN` words after 'name of'."""
+    within `NAMED_WITHIN` words after 'name of'; a person as such or an author
+    (`PERSON_ASKS`)."""
     if pairs & NAME_OF and any(
         not HOLDER_WORDS.isdisjoint(toks[i + 2 : i + 2 + NAMED_WITHIN])
         for i, pair in enumerate(itertools.pairwise(toks))
         if pair in NAME_OF
     ):
         return True  # "the name of the un liaison office's director"
+    if pairs & PERSON_ASKS:
+        return True
     rest = _after_who(toks, WHO_WAS)
     return next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS
 
