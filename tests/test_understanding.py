@@ -887,6 +887,15 @@ def test_a_month_asked_needs_a_card_that_dates_one(answerer) -> None:
     assert card_of(answerer, query) == "un-liaison-office-vienna"
 
 
+def test_a_day_asked_needs_a_card_that_dates_one(answerer) -> None:
+    """The cards date events to a month at most: asked for the day, the card is offered
+    with its month, not asserted; asked when, it answers."""
+    assert suggested_only(answerer, "on what date did the ohrid border conference take place?")
+    assert suggested_only(answerer, "what was the exact date of the un-osce joint statement?")
+    query = "when did the ohrid border conference take place?"
+    assert card_of(answerer, query) == "nato-osce-border-security"
+
+
 def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer) -> None:
     """The political dialogue card names the OSCE Ministerial Council but no year of it:
     a question about one year's meeting is more than the card says."""

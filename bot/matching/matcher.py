@@ -165,6 +165,9 @@ COUNTED_WITHIN = 3
 # undated card can state (`UNDATED` weighs it down)
 # a question for a date's month ("in which month of 2016 ..."): a year alone does not say it
 MONTH_ASKS = frozenset({("which", "month"), ("what", "month")})
+# ... and for its day: "on what date ...", "which day", "the exact date"
+DAY_ASKS = frozenset({("which", "day"), ("what", "day"), ("exact", "date"), ("precise", "date")})
+ON_DATE = (("on", "what", "date"), ("on", "which", "date"))
 DATE_ASKS = frozenset(
     {("what", "year"), ("which", "year"), ("what", "date"), ("since", "when")}
     | {("when", verb) for verb in ("was", "were", "did")}
@@ -1439,7 +1442,7 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     """What kind of fact the query asks for, of those a card may not state: a "count"
     ('how many ...', 'the number of ...'), "money" ('budget', 'how much does it cost',
     'who funds ...'), a "date" ('in what year ...', 'when was ...'), a date's "month" ('in
-    which month of 2016 ...') and the date of an
+    which month of 2016 ...') or "day" ('on what date ...') and the date of an
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "place" ('where was it held?', 'which city', 'the venue'), a "country"
@@ -1456,6 +1459,10 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("count")
     if pairs & MONTH_ASKS:
         kinds.add("month")
+    if pairs & DAY_ASKS or any(
+        tuple(toks[i : i + 3]) in ON_DATE for i, t in enumerate(toks) if t == "on"
+    ):
+        kinds.add("day")
     if pairs & DATE_ASKS:
         kinds.add("date")
         if any(stem(t) in END_STEMS for t in toks):
@@ -1523,13 +1530,16 @@ def states(
 ) -> frozenset[str]:
     """The kinds of fact of `_asks_for` the card states: a count (a number that is not a
     year, or a number word: "five Western Balkans countries"), money (its financing), a
-    date (a dated event, or a year in its texts), a month (an event dated to one), an end
-    (a dated event that says one: "the mission was forced to withdraw"), a person (named
-    after an office word, `_names_holder`), a place or a country (one of `places` or `countries`, the
-    thesaurus's, folded; a country is a place too), a membership ("accession")."""
+    date (a dated event, or a year in its texts), a month or a day (an event dated to one),
+    an end (a dated event that says one: "the mission was forced to withdraw"), a person
+    (named after an office word, `_names_holder`), a place or a country (one of `places` or
+    `countries`, the thesaurus's, folded; a country is a place too), a membership
+    ("accession")."""
     kinds = {"date"} if card.dates else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
+    if any(len(e.date) > len("yyyy-mm") for e in card.dates):
+        kinds.add("day")
     if any(stem(w) in END_STEMS for e in card.dates for w in tokens(e.event)):
         kinds.add("end")
     texts = stated_texts(card)
