@@ -887,6 +887,14 @@ def test_a_month_asked_needs_a_card_that_dates_one(answerer) -> None:
     assert card_of(answerer, query) == "un-liaison-office-vienna"
 
 
+def test_a_turnout_or_a_percentage_asks_for_a_number(answerer) -> None:
+    """The Bosnia card says NATO secured the elections, not how many voted."""
+    assert suggested_only(
+        answerer, "what was the turnout in the bosnia elections nato helped secure?"
+    )
+    assert card_of(answerer, "nato support for bosnia elections") == "nato-osce-bosnia-support"
+
+
 def test_a_day_asked_needs_a_card_that_dates_one(answerer) -> None:
     """The cards date events to a month at most: asked for the day, the card is offered
     with its month, not asserted; asked when, it answers."""

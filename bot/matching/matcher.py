@@ -156,6 +156,7 @@ PERSON_ASKS = frozenset(
 NAMED_WITHIN = 8  # words after "name of" in which an office says a person is asked for
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
+COUNT_WORDS = frozenset("turnout percentage percent proportion".split())  # a number asked
 # ... then what is counted, which a card's number counts when one of the next three words
 # says it ("five Western Balkans countries")
 COUNTS_OF = frozenset({("how", "many"), ("number", "of")})
@@ -1455,7 +1456,7 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("country")
     if _asks_membership(toks):
         kinds.add("membership")
-    if pairs & COUNT_ASKS:
+    if pairs & COUNT_ASKS or not COUNT_WORDS.isdisjoint(toks):
         kinds.add("count")
     if pairs & MONTH_ASKS:
         kinds.add("month")
