@@ -949,3 +949,17 @@ def test_a_question_for_a_person_needs_a_card_that_names_one(answerer, query) ->
 def test_who_signed_may_ask_for_countries_a_card_states(answerer) -> None:
     query = "who signed the un protocol on trafficking in persons?"  # all NATO Allies did
     assert card_of(answerer, query) == "nato-thb-policy"
+
+
+def test_common_verbs_and_adjectives_no_card_has_are_not_unknown_subjects(answerer) -> None:
+    """ "use", "whole", "told", "formal": words of any sentence, not names of something no
+    card has (`STOP_WORDS`); "told" is not a typo of "old"."""
+    assert card_of(answerer, "which resolution is the whole wps agenda built on?") == (
+        "nato-osce-wps-cooperation"
+    )
+
+
+def test_a_verb_in_a_cards_question_is_not_the_noun_asked_about(answerer) -> None:
+    """'the original deal' (the 1993 framework) once got the DPPA card, whose alternate
+    question said the department 'deals with' politics."""
+    assert card_of(answerer, "how old is the original deal between the un and the osce?") is None

@@ -74,6 +74,9 @@ _NON_WORD = re.compile(r"[^\w]+")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
+# Function words and the common verbs and adjectives of any sentence ("use", "whole"): no
+# card's subject. Not words of a subject no card has, which keep a query from a confident
+# card ("budget"), nor words a card has: some read as typos of a card's word ("told" as "old").
 STOP_WORDS = frozenset(
     """
     a an the and or of in on at to for from by with about into over under between as is are was
@@ -85,6 +88,8 @@ STOP_WORDS = frozenset(
     happened happen happens happening going get got make made want wanted need say says said
     think mean means go goes role roles play plays played bot osce-bot question ask
     year years date dates
+    use uses used using makes making gets getting saying thinks thought knows knew wants given
+    seem seems seemed meant told formal laying lay actual whole
     """.split()
 )
 
@@ -103,7 +108,7 @@ CHATTER_WORDS = frozenset(
     ping pinging bug bugging
     following follow followup
     til imho tia np omg ngl tbf eod eow tmrw ah oh wow nice yeah yep hm hmmm ooh interesting
-    anyway anyways story lowdown scoop deets details
+    anyway anyways story lowdown scoop deets
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
 
