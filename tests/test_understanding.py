@@ -850,6 +850,7 @@ def test_a_word_like_a_card_word_gives_no_confident_card(answerer) -> None:
     ("query", "card"),
     [
         ("how does nato work with the osce on arms control?", "nato-osce-arms-control"),
+        ("do nato and the osce cooperate on arms control?", "nato-osce-arms-control"),
         ("does nato work with the osce on border security?", "nato-osce-border-security"),
     ],
 )
