@@ -141,7 +141,7 @@ def test_words_first_and_meaning_clearly_agreeing_answer(matchers, monkeypatch) 
 def test_agreeing_tiers_still_need_a_card_that_names_what_was_asked(matchers) -> None:
     """Both tiers put the UN partnership card first for the Council of Europe, which that
     card does not name."""
-    query = "does the OSCE cooperate with the Council of Europe?"
+    query = "does the UN work with the Council of Europe on conflict prevention?"
     with_meaning, words_alone = matchers
     assert words_alone.match(query).ranked[0].card.id == "un-dppa-osce-partnership"
     assert with_meaning._meaning.nearest(query)[0].card.id == "un-dppa-osce-partnership"

@@ -55,6 +55,7 @@ def suggested_only(answerer: Answerer, query: str) -> bool:
         "sorry to ping again, what is kfor?",
         "so what's the story with the osce and kfor?",  # "the story": tell me about it
         "TIL the osce works with kfor - interesting! details?",  # Slack abbreviations
+        "wat is kfor",
     ],
 )
 def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query) -> None:
@@ -202,6 +203,11 @@ def test_thesaurus_phrases_find_the_cards_term() -> None:
         ("nato osce teamwork in the field", "nato-osce-field-cooperation"),
         ("do nato and the osce deal with new kinds of threats?", "nato-osce-climate-security"),
         ("do nato and the osce fill different gaps?", "nato-osce-partnership"),  # complementary
+        # a phrase of filler words stands for its group: "show up" is attending
+        (
+            "does the osce show up to nato's anti-terror meetings?",
+            "nato-osce-counter-terrorism-training-newsletter",
+        ),
     ],
 )
 def test_descriptions_of_a_name_find_its_card(answerer, query, card) -> None:

@@ -537,11 +537,13 @@ class Matcher:
                 # each word of the phrase keeps its own matches (aliases, titles say them
                 # literally) and also stands for the phrase's concept ("people smuggling")
                 words, concept, i = phrase
-                for word in words:
-                    if not is_filler(word):
-                        expansion = dict(self.expand(word))
-                        expansion[concept] = max(expansion.get(concept, 0.0), CONCEPT_SIMILARITY)
-                        units.append(_Unit(word, expansion))
+                said = [word for word in words if not is_filler(word)]
+                for word in said:
+                    expansion = dict(self.expand(word))
+                    expansion[concept] = max(expansion.get(concept, 0.0), CONCEPT_SIMILARITY)
+                    units.append(_Unit(word, expansion))
+                if not said:  # a phrase of filler words ("show up", "know-how") is its concept
+                    units.append(_Unit(" ".join(words), {concept: CONCEPT_SIMILARITY}))
                 continue
             i += 1
             if is_filler(tok) or (tok in WORK_WORDS and toks[i : i + 1] and toks[i] in WORKING_HOW):

@@ -89,7 +89,8 @@ STOP_WORDS = frozenset(
     think mean means go goes role roles play plays played bot osce-bot question ask
     year years date dates
     use uses used using makes making gets getting saying thinks thought knows knew wants given
-    seem seems seemed meant told formal laying lay actual whole
+    seem seems seemed meant told formal laying lay actual whole consider considers considered
+    considering regarded
     """.split()
 )
 
@@ -108,7 +109,7 @@ CHATTER_WORDS = frozenset(
     ping pinging bug bugging
     following follow followup
     til imho tia np omg ngl tbf eod eow tmrw ah oh wow nice yeah yep hm hmmm ooh interesting
-    anyway anyways story lowdown scoop deets
+    anyway anyways story lowdown scoop deets wat wut wot
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
 
