@@ -3,7 +3,7 @@
 The development set is small; these were written from the sources alone, without seeing
 the cards or the code. They are not targets to reach 100% on (that would only teach the
 matcher their strings), but floors that a change to matching must not push the score below.
-`blind_queries_2.yaml` to `_13` also carry each query's kind; `python bench/eval_by_kind.py
+`blind_queries_2.yaml` to `_15` also carry each query's kind; `python bench/eval_by_kind.py
 FILE` gives the score per kind.
 """
 
@@ -25,25 +25,29 @@ FLOORS = {
     # kinds of miss (rules were written for the kinds, tested with examples of their own);
     # 5 was only ever scored, never read: its misses are still unseen.
     # Session 4 added the meaning tier and an everyday question per card, written blind.
-    "blind_queries_3.yaml": 0.96,  # 146/150; 141 after session 4; 126/150 when written
-    "blind_queries_4.yaml": 0.95,  # 144/150; 131 after session 3; 119/150 when written
+    "blind_queries_3.yaml": 0.96,  # 147/150 (146 after session 12); 141 after session 4; 126/150 when written
+    "blind_queries_4.yaml": 0.95,  # 146/150; 131 after session 3; 119/150 when written
     "blind_queries_5.yaml": 0.95,  # 145/150; 138 after session 4; 126/150 when written
     # Session 5: 6 leans on everyday words and near-miss out-of-scope questions (50 each)
     # and was read to find kinds of miss; 7 is a standard set, only scored.
-    "blind_queries_6.yaml": 0.84,  # 127/150 (126 after session 11); 107/150 when written (at 47fff5b)
-    "blind_queries_8.yaml": 0.95,  # 114/120 (111 after session 11); 85 at 47fff5b (out of scope 52/80, now 75); 80
+    "blind_queries_6.yaml": 0.84,  # 128/150 (127 after session 12); 107/150 when written (at 47fff5b)
+    "blind_queries_8.yaml": 0.95,  # 115/120 (114 after session 12); 85 at 47fff5b (out of scope 52/80, now 75); 80
     # ask a covered subject for what the sources do not say, 40 ask what they do
-    "blind_queries_7.yaml": 0.92,  # 140/150; 129/150 when written (at 47fff5b)
+    "blind_queries_7.yaml": 0.94,  # 142/150 (141 after session 12); 129/150 when written (at 47fff5b)
     # Session 9: a standard set (30 everyday, 30 out of scope), only scored, never read.
-    "blind_queries_9.yaml": 0.88,  # 135/150; 131/150 when written (at 2882a9a)
+    "blind_queries_9.yaml": 0.9,  # 136/150 (135 after session 12); 131/150 when written (at 2882a9a)
     # Session 10: two more standard sets (35 everyday, 30 out of scope). 10 was read after
     # its first score to find kinds of miss; 11 is only scored, never read.
-    "blind_queries_10.yaml": 0.89,  # 135/150 (132 after session 11, 129 after 10); 123/150 when written (at 0871b85)
-    "blind_queries_11.yaml": 0.86,  # 129/150 (127 after session 11, 125 after 10); 122/150 when written (at 0871b85)
+    "blind_queries_10.yaml": 0.89,  # 134/150 (135 after session 12, 132 after session 11, 129 after 10); 123/150 when written (at 0871b85)
+    "blind_queries_11.yaml": 0.87,  # 131/150 (129 after session 12, 127 after session 11, 125 after 10); 122/150 when written (at 0871b85)
     # Session 12: two sets of 100 by one more blind writer (40 everyday, 25 out of scope, 10
     # chatter). 12 was read after its first score; 13 is only scored, never read.
-    "blind_queries_12.yaml": 0.83,  # 84/100; 79/100 when written (at 1e14097)
-    "blind_queries_13.yaml": 0.75,  # 75/100; 72/100 when written (at 1e14097)
+    "blind_queries_12.yaml": 0.85,  # 86/100 (84 after session 12); 79/100 when written (at 1e14097)
+    "blind_queries_13.yaml": 0.76,  # 77/100 (75 after session 12); 72/100 when written (at 1e14097)
+    # Session 13: two more sets of 100 by a fresh blind writer, the same mix. Both were read
+    # (15 by mistake, after its opening words were printed at 68/100).
+    "blind_queries_14.yaml": 0.83,  # 84/100; 73/100 when written (at 5c3afbe)
+    "blind_queries_15.yaml": 0.76,  # 77/100; 63/100 when written (at 5c3afbe)
 }
 
 
