@@ -56,6 +56,7 @@ def suggested_only(answerer: Answerer, query: str) -> bool:
         "so what's the story with the osce and kfor?",  # "the story": tell me about it
         "TIL the osce works with kfor - interesting! details?",  # Slack abbreviations
         "wat is kfor",
+        "which org runs kfor, mainly?",
     ],
 )
 def test_chatter_around_a_question_is_not_read_as_unknown_words(answerer, query) -> None:

@@ -90,7 +90,7 @@ STOP_WORDS = frozenset(
     year years date dates
     use uses used using makes making gets getting saying thinks thought knows knew wants given
     seem seems seemed meant told formal laying lay actual whole consider considers considered
-    considering regarded
+    considering regarded mainly mostly particularly primarily org orgs
     """.split()
 )
 
