@@ -161,14 +161,14 @@ COUNT_WORDS = frozenset("turnout percentage percent proportion".split())  # a nu
 # says it ("five Western Balkans countries")
 COUNTS_OF = frozenset({("how", "many"), ("number", "of")})
 COUNTED_WITHIN = 3
-# Questions for a date: "what year", "when was/did ...". Not "when does" or "when" alone:
-# "when does the osce brief nato?" may ask for an occasion ("when invited"), which an
-# undated card can state (`UNDATED` weighs it down)
-# a question for a date's month ("in which month of 2016 ..."): a year alone does not say it
+# A question for a date's month ("in which month of 2016 ..."): a year alone does not say
+# it; and for its day: "on what date ...", "which day", "the exact date"
 MONTH_ASKS = frozenset({("which", "month"), ("what", "month")})
-# ... and for its day: "on what date ...", "which day", "the exact date"
 DAY_ASKS = frozenset({("which", "day"), ("what", "day"), ("exact", "date"), ("precise", "date")})
 ON_DATE = (("on", "what", "date"), ("on", "which", "date"))
+# Questions for a date: "what year", "when was/did ...", "since when". Not "when does" or
+# "when" alone: "when does the osce brief nato?" may ask for an occasion ("when invited"),
+# which an undated card can state (`UNDATED` weighs it down)
 DATE_ASKS = frozenset(
     {("what", "year"), ("which", "year"), ("what", "date"), ("since", "when")}
     | {("when", verb) for verb in ("was", "were", "did")}

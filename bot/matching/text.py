@@ -62,7 +62,9 @@ _THANKS_FOR = re.compile(
 _THANKS_WORDS = ("thx", "thank", "ty ", "cheers")
 # sentence adverbs that say how broadly to answer, not what about: "in general", "generally
 # speaking" ("general" alone is a word of the cards: a Secretary General)
-_BROADLY = re.compile(r"\b(?:in\s+general|generally\s+speaking|broadly\s+speaking)\b", re.I)
+_BROADLY = re.compile(
+    r"\b(?:in\s+general|generally\s+speaking|broadly\s+speaking)\b", re.IGNORECASE
+)
 # a link as typed or as Slack shows it ("https://www.nato.int/...", "www.osce.org", "un.org")
 _LINK = re.compile(
     r"\b(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:int|org|com|net|gov|eu|io)\b\S*",
@@ -74,9 +76,11 @@ _NON_WORD = re.compile(r"[^\w]+")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
-# Function words and the common verbs and adjectives of any sentence ("use", "whole"): no
-# card's subject. Not words of a subject no card has, which keep a query from a confident
-# card ("budget"), nor words a card has: some read as typos of a card's word ("told" as "old").
+# Function words, and the common verbs and adjectives of any sentence ("use", "whole") that
+# no card has: never a query's subject. Left as words they were unknown subjects that sink a
+# query, or typos of a card's word ("told" for "old", "making" for "marking"). Not a subject
+# no card has ("budget"), which must keep a query from a confident card; and a word listed
+# here is dropped from the cards too (`FILLER`).
 STOP_WORDS = frozenset(
     """
     a an the and or of in on at to for from by with about into over under between as is are was
