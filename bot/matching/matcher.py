@@ -1538,7 +1538,7 @@ def states(
     (named after an office word, `_names_holder`), a place or a country (one of `places` or
     `countries`, the thesaurus's, folded; a country is a place too), a membership
     ("accession")."""
-    kinds = {"date"} if card.dates else set()
+    kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
     if any(len(e.date) > len("yyyy-mm") for e in card.dates):
@@ -1554,8 +1554,6 @@ def states(
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
         kinds.add("person")
     for word in tokens(" ".join(texts)):
-        if is_year(word):
-            kinds.add("date")
         if _is_count(word):
             kinds.add("count")
         if stem(word) in MONEY_STEMS:

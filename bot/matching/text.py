@@ -51,7 +51,6 @@ _TIME_OR_LENGTH = re.compile(
     r"minutes?)(?:\s+max)?\b",
     re.IGNORECASE,
 )
-_DIGIT = re.compile(r"\d")
 # thanks for an earlier answer: "thx for the last one", "thanks so much for that"
 _THANKS_FOR = re.compile(
     r"\b(?:thx|thanks|thank\s+you|ty|cheers)\s+(?:so\s+much\s+|a\s+lot\s+)?for\s+"
@@ -71,6 +70,15 @@ _LINK = re.compile(
     re.IGNORECASE,
 )
 _LINK_ENDS = (".int", ".org", ".com", ".net", ".gov", ".eu", ".io")
+# Each aside, in order, with the strings (lower case) one of which it cannot match without: a
+# substring test spares most queries each pattern's search (as `names._SAID` does)
+_ASIDES = (
+    (_PURPOSE, _PURPOSE_WORDS),
+    (_TIME_OR_LENGTH, tuple("0123456789")),
+    (_LINK, ("http", "www", *_LINK_ENDS)),
+    (_THANKS_FOR, _THANKS_WORDS),
+    (_BROADLY, ("general", "broadly")),
+)
 _ASCII_CONTROLS = {c: " " for c in (*range(32), 127)}  # ASCII's categories C and Z, as spaces
 _NON_WORD = re.compile(r"[^\w]+")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
@@ -146,16 +154,9 @@ def without_asides(text: str) -> str:
     general"), thanks for an earlier answer ("thx for the last one"). Queries only: a card's
     own text keeps every word."""
     lower = text.lower()
-    if any(word in lower for word in _PURPOSE_WORDS):
-        text = _PURPOSE.sub(" ", text)
-    if _DIGIT.search(text) is not None:
-        text = _TIME_OR_LENGTH.sub(" ", text)
-    if "http" in lower or "www" in lower or any(tld in lower for tld in _LINK_ENDS):
-        text = _LINK.sub(" ", text)
-    if any(word in lower for word in _THANKS_WORDS):
-        text = _THANKS_FOR.sub(" ", text)
-    if "general" in lower or "broadly" in lower:
-        text = _BROADLY.sub(" ", text)
+    for pattern, needs in _ASIDES:
+        if any(map(lower.__contains__, needs)):
+            text = pattern.sub(" ", text)
     return " ".join(text.split())
 
 
