@@ -933,6 +933,9 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # an author or a person as such: no card names one
         "who wrote nato's 2022 strategic concept?",
         "which person led the un liaison office when it opened?",
+        # who signed: no card says the framework or the Vienna Document was signed
+        "Who signed the 1993 Framework for Cooperation and Coordination on the UN side?",
+        "who were the signatories of the vienna document?",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:
@@ -945,9 +948,14 @@ def test_an_update_the_card_states_is_still_answered(answerer) -> None:
     assert card_of(answerer, query) == "nato-thb-policy"
 
 
-def test_who_signed_may_ask_for_countries_a_card_states(answerer) -> None:
+def test_who_signed_is_answered_by_a_card_that_says_who_signed(answerer) -> None:
+    """Countries and bodies sign too: a card stating a signing answers "who signed"."""
     query = "who signed the un protocol on trafficking in persons?"  # all NATO Allies did
     assert card_of(answerer, query) == "nato-thb-policy"
+    query = "who signed the 2014 joint workplan?"  # DPPA's division and the OSCE's centre
+    assert card_of(answerer, query) == "un-mediation-support-workplan-2014"
+    query = "when was the 1993 framework signed?"  # a date, which the card states
+    assert card_of(answerer, query) == "un-framework-1993"
 
 
 def test_common_verbs_and_adjectives_no_card_has_are_not_unknown_subjects(answerer) -> None:

@@ -148,12 +148,18 @@ WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
 # ... or for a person as such, or by what only a person does to a text: "which person was
 # the chairperson ...", "who drafted the policy?", "who edits the newsletter?" (not "who
-# signed": organisations and countries sign too)
+# signed": organisations and countries sign too, `SIGNER_ASKS`)
 PERSON_ASKS = frozenset(
     {("which", "person"), ("what", "person")}
     | {("who", verb) for verb in "drafted wrote authored edits edited writes".split()}
 )
 NAMED_WITHIN = 8  # words after "name of" in which an office says a person is asked for
+# A question for who signed a text ("who signed the 1993 framework?", "the signatories of
+# the Vienna Document"): a person, a body or a country, which a card states only where it
+# says the text was signed ("DPPA ... signed a joint workplan", "All NATO Allies signed")
+SIGN_WORDS = frozenset("sign signs signed signing signatory signatories".split())
+SIGNER_ASKS = frozenset({("who", verb) for verb in ("signed", "signs", "sign", "ratified")})
+SIGNERS = frozenset({"signatory", "signatories"})
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
 COUNT_WORDS = frozenset("turnout percentage percent proportion".split())  # a number asked
@@ -1448,6 +1454,7 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     which month of 2016 ...') or "day" ('on what date ...') and the date of an
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
+    a "signer" ('who signed ...', 'the signatories of ...'),
     a "place" ('where was it held?', 'which city', 'the venue'), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
@@ -1474,6 +1481,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("money")
     if _asks_holder(toks, pairs):
         kinds.add("person")
+    if pairs & SIGNER_ASKS or not SIGNERS.isdisjoint(toks):
+        kinds.add("signer")
     return frozenset(kinds)
 
 
@@ -1535,7 +1544,7 @@ def states(
     year, or a number word: "five Western Balkans countries"), money (its financing), a
     date (a dated event, or a year in its texts), a month or a day (an event dated to one),
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
-    (named after an office word, `_names_holder`), a place or a country (one of `places` or
+    (named after an office word, `_names_holder`), a signer (a text it says was signed), a place or a country (one of `places` or
     `countries`, the thesaurus's, folded; a country is a place too), a membership
     ("accession")."""
     kinds = {"date"} if card_years(card) else set()
@@ -1560,6 +1569,8 @@ def states(
             kinds.add("money")
         if word in MEMBERSHIP_WORDS:
             kinds.add("membership")
+        if word in SIGN_WORDS:
+            kinds.add("signer")
     return frozenset(kinds)
 
 
