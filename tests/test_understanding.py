@@ -414,6 +414,22 @@ def test_a_decade_in_words_is_a_time_too(answerer) -> None:
     assert [u.word for u in units] == ["kosovo", "verification"]
 
 
+def test_a_season_or_late_before_a_year_is_part_of_the_time(answerer) -> None:
+    """'in spring 1999', 'the summer of 1998', 'late 1998' place a year: no card has the
+    word, and left as one it weighed as a subject no card knows."""
+    units, _ = answerer.matcher.units("kosovo monitors pulled out in spring 1999")
+    assert [u.word for u in units][-1] == "1999"
+    units, _ = answerer.matcher.units("kosovo in the summer of 1998, late 1998")
+    assert [u.word for u in units] == ["kosovo", "1998", "1998"]
+    query = (
+        "why were the international ceasefire checkers pulled out of the Balkans in spring 1999?"
+    )
+    assert card_of(answerer, query) == "nato-osce-kosovo-verification-mission"
+    # not a season before a year: a word like any other
+    units, _ = answerer.matcher.units("the fall of the wall")
+    assert "fall" in [u.word for u in units]
+
+
 def test_a_past_year_lifts_the_guard_on_words_about_the_present(answerer) -> None:
     """'tomorrow' frames the request; the question is about a year the cards cover."""
     assert card_of(answerer, "need it for tomorrow: which joint statement came out in 2019") == (

@@ -93,6 +93,9 @@ DATE_WORDS = frozenset(
     occurring took place key main major notable important highlights highlight developments
     development everything list show give overview summary""".split()
 )
+# ... of which these only place the year they come before ("in spring 1999", "the summer
+# of 2016", "late 1998"): a time, which the year says, not a word a card should have
+YEAR_PARTS = frozenset("spring summer autumn fall winter late mid".split())
 # Words asking about the present or the future: the cards are a record of the sources, so
 # such a question never gets a confident card, only suggestions.
 RECENCY_WORDS = frozenset(
@@ -557,7 +560,7 @@ class Matcher:
             if is_decade(tok) and toks[i : i + 1] == ["s"]:
                 i += 1  # "the late 90s", "1990s": a time, not a code no card has
                 continue
-            if tok in DECADE_WORDS:
+            if tok in DECADE_WORDS or (tok in YEAR_PARTS and _before_a_year(toks, i)):
                 continue
             parts = (
                 None if self.known(tok) or is_year(tok) or tok in DATE_WORDS else self._split(tok)
@@ -1572,6 +1575,15 @@ def states(
         if word in SIGN_WORDS:
             kinds.add("signer")
     return frozenset(kinds)
+
+
+def _before_a_year(toks: Sequence[str], at: int) -> bool:
+    """Whether a year starts at `at`, or after "of" there ("summer of 2016"). Not a decade:
+    "kosovo in the late 1990s" asks for the events of those years, which a word no card
+    has keeps from one card and sends to the period's list."""
+    if toks[at : at + 1] == ["of"]:
+        at += 1
+    return at < len(toks) and is_year(toks[at]) and toks[at + 1 : at + 2] != ["s"]
 
 
 def _years_said(toks: Sequence[str]) -> tuple[str, ...]:
