@@ -952,11 +952,25 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # who signed: no card says the framework or the Vienna Document was signed
         "Who signed the 1993 Framework for Cooperation and Coordination on the UN side?",
         "who were the signatories of the vienna document?",
+        # the holder of an office asked as "which <office>": no card names one
+        "Which NATO Secretary General most recently met the OSCE Secretary General, and when?",
+        # a number asked as "numbers": no card gives troop or weapon numbers
+        "KFOR troop numbers",
+        "CFE Treaty limits on tanks and artillery numbers",
+        # the day asked as "exact day": the card dates the opening to October 2016
+        "On what exact day in October 2016 did the Vienna liaison office open its doors?",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:
     """The card on the subject is a "did you mean", not the answer."""
     assert suggested_only(answerer, query)
+
+
+def test_what_asked_of_an_office_holders_deed_is_still_answered(answerer) -> None:
+    """'which' before an office asks for its holder; 'what did the SG ...' asks what
+    the holders did, which the card states."""
+    query = "what did the SG and the OSCE CiO sign in dec 2019?"
+    assert card_of(answerer, query) == "un-joint-statement-2019"
 
 
 def test_an_update_the_card_states_is_still_answered(answerer) -> None:

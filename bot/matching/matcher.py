@@ -149,6 +149,7 @@ WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds
 HOLDER_WORDS = OFFICE_WORDS - {"in", "office"}
 WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
+WHICH = (("which",),)  # "which nato secretary general met ...": an office's holder
 # ... or for a person as such, or by what only a person does to a text: "which person was
 # the chairperson ...", "who drafted the policy?", "who edits the newsletter?" (not "who
 # signed": organisations and countries sign too, `SIGNER_ASKS`)
@@ -165,7 +166,8 @@ SIGNER_ASKS = frozenset({("who", verb) for verb in ("signed", "signs", "sign", "
 SIGNERS = frozenset({"signatory", "signatories"})
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
-COUNT_WORDS = frozenset("turnout percentage percent proportion".split())  # a number asked
+# a number asked ("troop numbers", "the turnout")
+COUNT_WORDS = frozenset("turnout percentage percent proportion numbers headcount".split())
 # ... then what is counted, which a card's number counts when one of the next three words
 # says it ("five Western Balkans countries")
 COUNTS_OF = frozenset({("how", "many"), ("number", "of")})
@@ -173,7 +175,10 @@ COUNTED_WITHIN = 3
 # A question for a date's month ("in which month of 2016 ..."): a year alone does not say
 # it; and for its day: "on what date ...", "which day", "the exact date"
 MONTH_ASKS = frozenset({("which", "month"), ("what", "month")})
-DAY_ASKS = frozenset({("which", "day"), ("what", "day"), ("exact", "date"), ("precise", "date")})
+DAY_ASKS = frozenset(
+    {("which", "day"), ("what", "day")}
+    | {(exact, unit) for exact in ("exact", "precise") for unit in ("date", "day")}
+)
 ON_DATE = (("on", "what", "date"), ("on", "which", "date"))
 # Questions for a date: "what year", "when was/did ...", "since when". Not "when does" or
 # "when" alone: "when does the osce brief nato?" may ask for an occasion ("when invited"),
@@ -1491,8 +1496,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
 
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     """'who was the un secretary-general in 2019?', 'the name of the un liaison office's
-    director': an office named first after 'who is/was' (organisations' names aside), or
-    within `NAMED_WITHIN` words after 'name of'; a person as such or an author
+    director', 'which nato secretary general met ...': an office named first after 'who
+    is/was' or 'which' (organisations' names aside), or within `NAMED_WITHIN` words after 'name of'; a person as such or an author
     (`PERSON_ASKS`)."""
     if pairs & NAME_OF and any(
         not HOLDER_WORDS.isdisjoint(toks[i + 2 : i + 2 + NAMED_WITHIN])
@@ -1502,8 +1507,10 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
         return True  # "the name of the un liaison office's director"
     if pairs & PERSON_ASKS:
         return True
-    rest = _after_who(toks, WHO_WAS)
-    return next((t for t in rest if t not in ORG_TERMS), "") in HOLDER_WORDS
+    return any(
+        next((t for t in _after_who(toks, leads) if t not in ORG_TERMS), "") in HOLDER_WORDS
+        for leads in (WHO_WAS, WHICH)
+    )
 
 
 def _asks_membership(toks: Sequence[str]) -> bool:
