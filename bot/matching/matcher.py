@@ -146,7 +146,9 @@ WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds
 # A question for the person who held an office ("who was the un secretary-general in 2019?",
 # "the name of the director of ..."): the cards name offices and rarely their holders
 # (`_asks_for` "person"). Not "in" or "office": "who is in charge of ..." may ask for a body
-HOLDER_WORDS = OFFICE_WORDS - {"in", "office"}
+HOLDER_WORDS = (OFFICE_WORDS - {"in", "office"}) | {"officer", "officers", "envoy", "envoys"}
+OFFICE_WITHIN = 3  # words of the office a "who is ..." names ("nato's liaison officer")
+ARTICLES = frozenset({"the", "a", "an", "s"})
 WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
 NAME_OF = frozenset({("name", "of"), ("names", "of")})
 WHICH = (("which",),)  # "which nato secretary general met ...": an office's holder
@@ -1496,9 +1498,9 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
 
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     """'who was the un secretary-general in 2019?', 'the name of the un liaison office's
-    director', 'which nato secretary general met ...': an office named first after 'who
-    is/was' or 'which' (organisations' names aside), or within `NAMED_WITHIN` words after 'name of'; a person as such or an author
-    (`PERSON_ASKS`)."""
+    director', 'which nato secretary general met ...': an office named after 'who is/was'
+    or 'which' (`_office_named`), or within `NAMED_WITHIN` words after 'name of'; a
+    person as such or an author (`PERSON_ASKS`)."""
     if pairs & NAME_OF and any(
         not HOLDER_WORDS.isdisjoint(toks[i + 2 : i + 2 + NAMED_WITHIN])
         for i, pair in enumerate(itertools.pairwise(toks))
@@ -1507,10 +1509,24 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
         return True  # "the name of the un liaison office's director"
     if pairs & PERSON_ASKS:
         return True
-    return any(
-        next((t for t in _after_who(toks, leads) if t not in ORG_TERMS), "") in HOLDER_WORDS
-        for leads in (WHO_WAS, WHICH)
-    )
+    return any(_office_named(toks, leads) for leads in (WHO_WAS, WHICH))
+
+
+def _office_named(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> bool:
+    """Whether the words after a question's opening (one of `leads`) name an office: up to
+    `OFFICE_WITHIN` words, organisations' names and articles aside, before the first other
+    function word ("who is nato's liaison officer to the osce?": "liaison officer")."""
+    lead = next((w for w in leads if tuple(toks[: len(w)]) == w), None)
+    if lead is None:
+        return False
+    said: list[str] = []
+    for tok in toks[len(lead) :]:
+        if tok in ORG_TERMS or tok in ARTICLES:
+            continue
+        if is_filler(tok) or len(said) == OFFICE_WITHIN:
+            break
+        said.append(tok)
+    return not HOLDER_WORDS.isdisjoint(said)
 
 
 def _asks_membership(toks: Sequence[str]) -> bool:
