@@ -146,6 +146,8 @@ WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds
 # A question for the person who held an office ("who was the un secretary-general in 2019?",
 # "the name of the director of ..."): the cards name offices and rarely their holders
 # (`_asks_for` "person"). Not "in" or "office": "who is in charge of ..." may ask for a body
+# An officer or envoy is asked for as a holder too, but is not an `OFFICE_WORDS` word, which
+# would also read "who is ..." as a question about the present (`_who_holds`)
 HOLDER_WORDS = (OFFICE_WORDS - {"in", "office"}) | {"officer", "officers", "envoy", "envoys"}
 OFFICE_WITHIN = 3  # words of the office a "who is ..." names ("nato's liaison officer")
 ARTICLES = frozenset({"the", "a", "an", "s"})
@@ -1516,11 +1518,8 @@ def _office_named(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> bool
     """Whether the words after a question's opening (one of `leads`) name an office: up to
     `OFFICE_WITHIN` words, organisations' names and articles aside, before the first other
     function word ("who is nato's liaison officer to the osce?": "liaison officer")."""
-    lead = next((w for w in leads if tuple(toks[: len(w)]) == w), None)
-    if lead is None:
-        return False
     said: list[str] = []
-    for tok in toks[len(lead) :]:
+    for tok in _after_opening(toks, leads):
         if tok in ORG_TERMS or tok in ARTICLES:
             continue
         if is_filler(tok) or len(said) == OFFICE_WITHIN:
@@ -1570,9 +1569,9 @@ def states(
     year, or a number word: "five Western Balkans countries"), money (its financing), a
     date (a dated event, or a year in its texts), a month or a day (an event dated to one),
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
-    (named after an office word, `_names_holder`), a signer (a text it says was signed), a place or a country (one of `places` or
-    `countries`, the thesaurus's, folded; a country is a place too), a membership
-    ("accession")."""
+    (named after an office word, `_names_holder`), a signer (a text it says was signed), a
+    place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
+    is a place too), a membership ("accession")."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
@@ -1606,12 +1605,17 @@ def _before_a_year(toks: Sequence[str], at: int) -> bool:
     has keeps from one card and sends to the period's list."""
     if toks[at : at + 1] == ["of"]:
         at += 1
-    return at < len(toks) and is_year(toks[at]) and toks[at + 1 : at + 2] != ["s"]
+    return at < len(toks) and _year_at(toks, at)
 
 
 def _years_said(toks: Sequence[str]) -> tuple[str, ...]:
-    """The years a query names, not its decades ("the 1990s" is "1990", "s")."""
-    return tuple(t for i, t in enumerate(toks) if is_year(t) and toks[i + 1 : i + 2] != ["s"])
+    """The years a query names, not its decades."""
+    return tuple(t for i, t in enumerate(toks) if _year_at(toks, i))
+
+
+def _year_at(toks: Sequence[str], at: int) -> bool:
+    """Whether the word at `at` is a year, not a decade ("the 1990s" is "1990", "s")."""
+    return is_year(toks[at]) and toks[at + 1 : at + 2] != ["s"]
 
 
 def card_years(card: Card) -> frozenset[str]:
@@ -1677,11 +1681,16 @@ def _without_moving_on(text: str, toks: list[str]) -> list[str]:
     return [t for t in toks if t != "now"]
 
 
-def _after_who(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> list[str]:
-    """The words after a question's opening 'who is' (one of `leads`), filler dropped;
-    none when it does not open so."""
+def _after_opening(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> Sequence[str]:
+    """The words after a question's opening (one of `leads`: "who is", "which"); none when
+    it does not open so."""
     lead = next((w for w in leads if tuple(toks[: len(w)]) == w), None)
-    return [] if lead is None else [t for t in toks[len(lead) :] if not is_filler(t)]
+    return () if lead is None else toks[len(lead) :]
+
+
+def _after_who(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> list[str]:
+    """The words after a question's opening 'who is' (one of `leads`), filler dropped."""
+    return [t for t in _after_opening(toks, leads) if not is_filler(t)]
 
 
 def _who_holds(toks: Sequence[str]) -> bool:
