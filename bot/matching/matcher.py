@@ -162,6 +162,14 @@ PERSON_ASKS = frozenset(
     | {("who", verb) for verb in "drafted wrote authored edits edited writes".split()}
 )
 NAMED_WITHIN = 8  # words after "name of" in which an office says a person is asked for
+# ... or for who led something ("who led the kosovo verification mission?", "... and who
+# chairs them?"): a body may run or organise a thing, but leading, chairing, commanding or
+# directing one is what a person does, as head of it. Not after a word for a person: "do
+# nato's leaders meet the person who chairs the osce?" names an office, and does not ask
+LEAD_VERBS = frozenset("led leads chaired chairs commanded commands directed directs".split())
+PERSON_NOUNS = frozenset(
+    "person people one ones official officials someone those man woman".split()
+)
 # A question for who signed a text ("who signed the 1993 framework?", "the signatories of
 # the Vienna Document"): a person, a body or a country, which a card states only where it
 # says the text was signed ("DPPA ... signed a joint workplan", "All NATO Allies signed")
@@ -1510,6 +1518,11 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     ):
         return True  # "the name of the un liaison office's director"
     if pairs & PERSON_ASKS:
+        return True
+    if any(
+        t == "who" and nxt in LEAD_VERBS and (i == 0 or toks[i - 1] not in PERSON_NOUNS)
+        for i, (t, nxt) in enumerate(itertools.pairwise(toks))
+    ):
         return True
     return any(_office_named(toks, leads) for leads in (WHO_WAS, WHICH))
 
