@@ -699,7 +699,7 @@ class Matcher:
                 period = self._period(scored, era or one_year(toks), wanted_orgs)
                 if period is not None:
                     return period
-            return self._by_meaning(text, toks, result)
+            return self._by_meaning(text, toks, result, known=unknown == 0)
         if result.card is not None and not guarded:
             result = self._rephrased(result, text, toks)
         if result.card is not None and not guarded and result.score < MEANING_OVER_WORDS:
@@ -877,7 +877,9 @@ class Matcher:
             best = self._clear(near, MEANING_SURE, MEANING_SURE_MARGIN, text, toks)
         return words if best is None else MatchResult("card", best.card, best.score, words.ranked)
 
-    def _by_meaning(self, text: str, toks: list[str], words: MatchResult) -> MatchResult:
+    def _by_meaning(
+        self, text: str, toks: list[str], words: MatchResult, *, known: bool = False
+    ) -> MatchResult:
         """A card no word of the query names but the query plainly means ("is the warming
         planet a topic for nato and the osce?"): answered when its meaning is close and
         clearly closer than any other card's (`_clear`), or when words and meaning together
@@ -894,6 +896,8 @@ class Matcher:
             best = self._together(meaning, per_card, near, words, text, toks)
         if best is None:
             best = self._agreed(near, words, text, toks)
+        if best is None and known:
+            best = self._both_first(near, words, text, toks)
         if best is not None and not self._acronyms_on(self._at[best.card.id], text):
             best = None
         if best is not None:
@@ -959,6 +963,34 @@ class Matcher:
         first = words.ranked[0]
         if first.card is best.card and first.subject and self._answers(best.card, text, toks):
             return best
+        return None
+
+    def _both_first(
+        self, near: tuple[Near, ...], words: MatchResult, text: str, toks: list[str]
+    ) -> Near | None:
+        """The card that words and meaning both put first, when the query has no word the
+        cards lack: "does the alliance back more openness about armies and weapons through
+        Europe's security organisation?" finds the Vienna Document card first by words, too
+        weakly to answer, and first in meaning, too narrowly ahead for `_agreed`. A query in
+        everyday words is found weakly by each tier, and by different clues: the thesaurus
+        ("openness" for transparency) and the vectors. Two readings that differ in method
+        agreeing on the first card is the evidence a lead would give. Only when every word
+        of the query is one the cards (or the thesaurus) know: a word no card has is the
+        mark of a near miss ("why did the OSCE's monitoring mission in Ukraine close?"
+        finds the Kosovo Verification Mission card on both), and such a query keeps its
+        "did you mean". Each tier must at least offer the card (`SUGGEST_AT`,
+        `MEANING_SUGGEST`), and it must state what is asked (`_answers`)."""
+        if not near or not words.ranked:
+            return None
+        first = words.ranked[0]
+        if (
+            first.card is near[0].card
+            and first.subject
+            and first.score >= SUGGEST_AT
+            and near[0].score >= MEANING_SUGGEST
+            and self._answers(first.card, text, toks)
+        ):
+            return near[0]
         return None
 
     def _clear(
