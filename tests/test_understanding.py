@@ -1023,3 +1023,10 @@ def test_both_first_with_a_word_no_card_has_stays_a_suggestion(answerer) -> None
     says the question is about another mission."""
     query = "why did the osce special monitoring mission in ukraine close?"
     assert suggested_only(answerer, query)
+
+
+def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None:
+    """ "well" in "worked well" is a word of any sentence (`STOP_WORDS`), not a subject no
+    card has."""
+    query = "where has the teamwork between nato and the osce on the ground worked well?"
+    assert card_of(answerer, query) == "nato-osce-field-cooperation"

@@ -88,7 +88,12 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 # no card has: never a query's subject. Left as words they were unknown subjects that sink a
 # query, or typos of a card's word ("told" for "old", "making" for "marking"). Not a subject
 # no card has ("budget"), which must keep a query from a confident card; and a word listed
-# here is dropped from the cards too (`FILLER`).
+# here is dropped from the cards too (`FILLER`). The function words of spaCy's English list
+# that no card has are here too ("across", "before", "well", "often", "only"): "where has
+# the teamwork ... worked well?" is not a question about wells. Not those the guards read:
+# "became" (membership), "last" and "next" (the present), "else" (what lies beyond), "name"
+# (a person), the number words (a count), "no" and "never", and "own" ("NATO's own policy"
+# says whose it is).
 STOP_WORDS = frozenset(
     """
     a an the and or of in on at to for from by with about into over under between as is are was
@@ -103,6 +108,14 @@ STOP_WORDS = frozenset(
     use uses used using makes making gets getting saying thinks thought knows knew wants given
     seem seems seemed meant told formal laying lay actual whole consider considers considered
     considering regarded mainly mostly particularly primarily org orgs
+    across afterwards almost alone along already although always am among amongst anyhow
+    anywhere around before beforehand below beyond cannot either elsewhere ever everything
+    everywhere except hence however indeed itself latter meanwhile moreover my myself namely
+    nevertheless often only onto otherwise ours ourselves per rather regarding seeming
+    somehow sometime sometimes somewhere than themselves thence thereafter thereby therefore
+    therein thus toward towards throughout unless upon various very via well whatever whenever
+    whereas whether whoever without yet yours yourself yourselves he she him his her hers
+    himself herself
     """.split()
 )
 
