@@ -50,8 +50,13 @@ FLOORS = {
     "blind_queries_15.yaml": 0.76,  # 78/100; 63/100 when written (at 5c3afbe)
     # Session 14: 16 by a fresh blind writer (40 everyday, 25 out of scope, 15 chatter), only
     # scored, never read; 17 (60 near-miss out of scope, 60 everyday) by another, read.
-    "blind_queries_16.yaml": 0.85,  # 85/100; 84/100 when written (at 0eb690e)
-    "blind_queries_17.yaml": 0.76,  # 91/120; 87/120 when written (at a62441b)
+    "blind_queries_16.yaml": 0.87,  # 87/100 (85 after session 14); 84/100 when written (at 0eb690e)
+    "blind_queries_17.yaml": 0.78,  # 94/120 (92 after session 14); 87/120 when written (at a62441b)
+    # Session 15: two more sets by fresh blind writers, only scored, never read: 18 (40
+    # everyday, 30 out of scope) and 19 (50 everyday, 30 out of scope), written to confirm
+    # what was adopted on 18.
+    "blind_queries_18.yaml": 0.82,  # 82/100; 78/100 when written (at cf3c7c2)
+    "blind_queries_19.yaml": 0.85,  # 85/100; 83/100 when written (at cf3c7c2)
 }
 
 
