@@ -962,6 +962,9 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # who led or chaired something: a person, whom no card names
         "who commanded the kosovo verification mission in 1999?",
         "the inter-agency forums: who chairs them?",
+        # contact details: no card states an address, a website or an e-mail
+        "what's the website of the un liaison office in vienna",
+        "e-mail of the osce action against terrorism unit",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:
@@ -1030,3 +1033,8 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
     card has."""
     query = "where has the teamwork between nato and the osce on the ground worked well?"
     assert card_of(answerer, query) == "nato-osce-field-cooperation"
+
+
+def test_address_as_a_verb_asks_what_is_done_not_for_contact_details(answerer) -> None:
+    query = "how does nato address trafficking in human beings?"
+    assert card_of(answerer, query) == "nato-osce-thb-cooperation"

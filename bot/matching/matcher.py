@@ -206,6 +206,14 @@ PLACE_ASKS = frozenset(
     {("where", verb) for verb in "is s was were are did does do has have had".split()}
     | {(which, noun) for which in ("which", "what") for noun in ("city", "town", "summit")}
 )
+# Questions for an office's contact details ("the liaison office's street address", "its
+# website", "a phone number for ..."): no card states any, as no source does. "address"
+# only as a noun: "how does nato address trafficking?" asks what it does
+CONTACT_WORDS = frozenset("website websites email emails phone telephone fax".split())
+CONTACT_PAIRS = frozenset(
+    {(lead, "address") for lead in ("street", "postal", "mailing", "email", "the", "its", "their")}
+    | {("address", "of"), ("contact", "details"), ("web", "site"), ("e", "mail")}
+)
 # not "nations": "what united nations ..."; members and allies of an organisation are countries
 COUNTRY_WORDS = frozenset({"country", "countries", "members", "allies"})
 PLACE_WORDS = frozenset({"venue", "venues", "located", "location"})
@@ -1507,10 +1515,13 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "signer" ('who signed ...', 'the signatories of ...'),
-    a "place" ('where was it held?', 'which city', 'the venue'), a "country"
+    a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
+    details ('the street address', 'its website', which no card states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
+    if pairs & CONTACT_PAIRS or not CONTACT_WORDS.isdisjoint(toks):
+        kinds.add("contact")
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
         kinds.add("place")
     if _asks_country(toks):
