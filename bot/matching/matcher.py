@@ -892,8 +892,10 @@ class Matcher:
         planet a topic for nato and the osce?"): answered when its meaning is close and
         clearly closer than any other card's (`_clear`), or when words and meaning together
         point at it (`_together`), or when words rank it first and meaning clearly agrees
-        (`_agreed`). Close but not clear, it is offered as "did you mean" when
-        words found nothing. Otherwise what the words found (`words`) stands."""
+        (`_agreed`), or, in a query of words the cards know (`known`), when words and
+        meaning both put it first (`_both_first`). Close but not clear, it is offered as
+        "did you mean" when words found nothing. Otherwise what the words found (`words`)
+        stands."""
         meaning = self._meaning
         per_card = meaning.closeness(text) if meaning is not None else None
         if meaning is None or per_card is None:
@@ -1553,7 +1555,8 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     """'who was the un secretary-general in 2019?', 'the name of the un liaison office's
     director', 'which nato secretary general met ...': an office named after 'who is/was'
     or 'which' (`_office_named`), or within `NAMED_WITHIN` words after 'name of'; a
-    person as such or an author (`PERSON_ASKS`)."""
+    person as such or an author (`PERSON_ASKS`); who led, chaired, commanded or directed
+    something (`LEAD_VERBS`), unless 'who' follows a word for a person."""
     if pairs & NAME_OF and any(
         not HOLDER_WORDS.isdisjoint(toks[i + 2 : i + 2 + NAMED_WITHIN])
         for i, pair in enumerate(itertools.pairwise(toks))
@@ -1627,7 +1630,7 @@ def states(
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
     (named after an office word, `_names_holder`), a signer (a text it says was signed), a
     place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
-    is a place too), a membership ("accession")."""
+    is a place too), a membership ("accession"). Never contact details: no source gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
