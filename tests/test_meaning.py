@@ -134,7 +134,7 @@ def test_words_first_and_meaning_clearly_agreeing_answer(matchers, monkeypatch) 
     words = words_alone.match(query)
     assert words.card is None and words.ranked[0].card.id == "nato-osce-strategic-concept-2022"
     assert with_meaning.match(query).card.id == "nato-osce-strategic-concept-2022"
-    monkeypatch.setattr(matcher_module.Matcher, "_agreed", lambda *_: None)  # the rule off
+    monkeypatch.setattr(matcher_module.Matcher, "_agreed", lambda *_, **__: None)  # the rule off
     assert with_meaning.match(query).card is None
 
 

@@ -1016,7 +1016,7 @@ def test_a_verb_in_a_cards_question_is_not_the_noun_asked_about(answerer) -> Non
 
 def test_words_and_meaning_both_first_answer_a_query_of_known_words(answerer) -> None:
     """Each tier finds the Vienna Document card first, neither clearly: together they
-    answer (`_both_first`)."""
+    answer (`_agreed`, asking no lead of either in a query of known words)."""
     query = "does nato back more openness about armies and weapons through europe's security club?"
     assert card_of(answerer, query) == "nato-osce-vienna-document"
 

@@ -893,7 +893,7 @@ class Matcher:
         clearly closer than any other card's (`_clear`), or when words and meaning together
         point at it (`_together`), or when words rank it first and meaning clearly agrees
         (`_agreed`), or, in a query of words the cards know (`known`), when words and
-        meaning both put it first (`_both_first`). Close but not clear, it is offered as
+        meaning both put it first, however narrowly (`_agreed` too). Close but not clear, it is offered as
         "did you mean" when words found nothing. Otherwise what the words found (`words`)
         stands."""
         meaning = self._meaning
@@ -906,8 +906,10 @@ class Matcher:
             best = self._together(meaning, per_card, near, words, text, toks)
         if best is None:
             best = self._agreed(near, words, text, toks)
-        if best is None and known:
-            best = self._both_first(near, words, text, toks)
+        if best is None and known:  # every word one the cards know: no lead asked
+            best = self._agreed(
+                near, words, text, toks, at=MEANING_SUGGEST, margin=0.0, words_at=SUGGEST_AT
+            )
         if best is not None and not self._acronyms_on(self._at[best.card.id], text):
             best = None
         if best is not None:
@@ -956,51 +958,45 @@ class Matcher:
         return None
 
     def _agreed(
-        self, near: tuple[Near, ...], words: MatchResult, text: str, toks: list[str]
+        self,
+        near: tuple[Near, ...],
+        words: MatchResult,
+        text: str,
+        toks: list[str],
+        *,
+        at: float = MEANING_AT,
+        margin: float = MEANING_MARGIN,
+        words_at: float = 0.0,
     ) -> Near | None:
-        """The card words rank first, as their subject, when meaning too puts it first,
-        close (`MEANING_AT`) and clearly ahead (`MEANING_MARGIN`): "what's the alliance's
+        """The card words rank first, as their subject (from `words_at`), when meaning too
+        puts it first, at least `at` close and `margin` ahead: "what's the alliance's
         position on people being bought and sold across borders?" finds the trafficking
         card by a word or two, too weakly to answer, and comes closest to it in meaning,
         but not so far ahead without the organisations' names as `_meant` asks of meaning
         alone. Two tiers that read the query differently agreeing is the evidence that
         lead would give. What the card must state still applies (`_answers`): "does the
         OSCE cooperate with the Council of Europe?" puts the UN partnership card first on
-        both, and that card does not name the Council."""
-        best = _leading(near, MEANING_AT, MEANING_MARGIN)
+        both, and that card does not name the Council.
+
+        In a query of words the cards know, `_by_meaning` asks no lead of either tier,
+        only that each offers the card (`SUGGEST_AT`, `MEANING_SUGGEST`): "does the
+        alliance back more openness about armies and weapons through Europe's security
+        organisation?" finds the Vienna Document card first by words and by meaning, each
+        weakly and by different clues (the thesaurus's "openness", the vectors). A word
+        no card has is the mark of a near miss ("why did the OSCE's monitoring mission in
+        Ukraine close?" finds the Kosovo Verification Mission card on both), and such a
+        query keeps its "did you mean"."""
+        best = _leading(near, at, margin)
         if best is None or not words.ranked:
             return None
         first = words.ranked[0]
-        if first.card is best.card and first.subject and self._answers(best.card, text, toks):
-            return best
-        return None
-
-    def _both_first(
-        self, near: tuple[Near, ...], words: MatchResult, text: str, toks: list[str]
-    ) -> Near | None:
-        """The card that words and meaning both put first, when the query has no word the
-        cards lack: "does the alliance back more openness about armies and weapons through
-        Europe's security organisation?" finds the Vienna Document card first by words, too
-        weakly to answer, and first in meaning, too narrowly ahead for `_agreed`. A query in
-        everyday words is found weakly by each tier, and by different clues: the thesaurus
-        ("openness" for transparency) and the vectors. Two readings that differ in method
-        agreeing on the first card is the evidence a lead would give. Only when every word
-        of the query is one the cards (or the thesaurus) know: a word no card has is the
-        mark of a near miss ("why did the OSCE's monitoring mission in Ukraine close?"
-        finds the Kosovo Verification Mission card on both), and such a query keeps its
-        "did you mean". Each tier must at least offer the card (`SUGGEST_AT`,
-        `MEANING_SUGGEST`), and it must state what is asked (`_answers`)."""
-        if not near or not words.ranked:
-            return None
-        first = words.ranked[0]
         if (
-            first.card is near[0].card
+            first.card is best.card
             and first.subject
-            and first.score >= SUGGEST_AT
-            and near[0].score >= MEANING_SUGGEST
-            and self._answers(first.card, text, toks)
+            and first.score >= words_at
+            and self._answers(best.card, text, toks)
         ):
-            return near[0]
+            return best
         return None
 
     def _clear(
