@@ -35,7 +35,7 @@ FLOORS = {
     # ask a covered subject for what the sources do not say, 40 ask what they do
     "blind_queries_7.yaml": 0.94,  # 142/150 (141 after session 12); 129/150 when written (at 47fff5b)
     # Session 9: a standard set (30 everyday, 30 out of scope), only scored, never read.
-    "blind_queries_9.yaml": 0.9,  # 136/150 (135 after session 12); 131/150 when written (at 2882a9a)
+    "blind_queries_9.yaml": 0.92,  # 139/150 (136 after session 15, 135 after session 12); 131/150 when written (at 2882a9a)
     # Session 10: two more standard sets (35 everyday, 30 out of scope). 10 was read after
     # its first score to find kinds of miss; 11 is only scored, never read.
     "blind_queries_10.yaml": 0.89,  # 134/150 (135 after session 12, 132 after session 11, 129 after 10); 123/150 when written (at 0871b85)
@@ -51,12 +51,16 @@ FLOORS = {
     # Session 14: 16 by a fresh blind writer (40 everyday, 25 out of scope, 15 chatter), only
     # scored, never read; 17 (60 near-miss out of scope, 60 everyday) by another, read.
     "blind_queries_16.yaml": 0.87,  # 87/100 (85 after session 14); 84/100 when written (at 0eb690e)
-    "blind_queries_17.yaml": 0.78,  # 94/120 (92 after session 14); 87/120 when written (at a62441b)
+    "blind_queries_17.yaml": 0.8,  # 97/120 (95 after session 15, 92 after session 14); 87/120 when written (at a62441b)
     # Session 15: two more sets by fresh blind writers, only scored, never read: 18 (40
     # everyday, 30 out of scope) and 19 (50 everyday, 30 out of scope), written to confirm
     # what was adopted on 18.
     "blind_queries_18.yaml": 0.83,  # 83/100; 78/100 when written (at cf3c7c2)
-    "blind_queries_19.yaml": 0.85,  # 85/100; 83/100 when written (at cf3c7c2)
+    "blind_queries_19.yaml": 0.87,  # 87/100 (85 after session 15); 83/100 when written (at cf3c7c2)
+    # Session 16: 20 by a fresh blind writer (45 out of scope, 36 of them near misses; 35
+    # everyday), only scored, never read (but for its first two everyday queries, printed
+    # by mistake).
+    "blind_queries_20.yaml": 0.91,  # 91/100; 90/100 when written (at 5d096ed)
 }
 
 

@@ -965,6 +965,11 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # contact details: no card states an address, a website or an e-mail
         "what's the website of the un liaison office in vienna",
         "e-mail of the osce action against terrorism unit",
+        # what a text says, of a card that only names it: its alias, not its title
+        "what does chapter viii of the un charter actually say?",
+        # a country no card names, in lower case as much as capitalised
+        "did russia pull out of the cfe treaty?",
+        "what has nato done with the osce in ukraine on arms control?",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:
@@ -1033,6 +1038,37 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
     card has."""
     query = "where has the teamwork between nato and the osce on the ground worked well?"
     assert card_of(answerer, query) == "nato-osce-field-cooperation"
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        # the text named is the card's title, in everyday words too
+        (
+            "what does nato's newest strategy document say about the osce",
+            "nato-osce-strategic-concept-2022",
+        ),
+        ("what did the 2019 joint statement say about mediation?", "un-joint-statement-2019"),
+        # the organisations, or both of them, say it: no text is asked for
+        ("what does nato say about the osce's role in arms control?", "nato-osce-arms-control"),
+        (
+            "what do nato and the osce both say is needed for crisis management?",
+            "nato-osce-crisis-management",
+        ),
+    ],
+)
+def test_what_a_text_or_an_organisation_says_is_answered_by_its_card(answerer, query, card) -> None:
+    assert card_of(answerer, query) == card
+
+
+def test_the_country_list_is_one_word_names_without_the_cards_own(corpus) -> None:
+    """The list is data (CLDR); a country a card names is a word the cards know and is
+    never read as another place."""
+    assert {"russia", "ukraine", "moldova", "turkiye"} <= matcher_module.COUNTRY_NAMES
+    assert not any(" " in name for name in matcher_module.COUNTRY_NAMES)
+    assert card_of(Answerer(corpus), "kosovo verification mission") == (
+        "nato-osce-kosovo-verification-mission"
+    )
 
 
 def test_address_as_a_verb_asks_what_is_done_not_for_contact_details(answerer) -> None:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
@@ -209,6 +210,10 @@ PLACE_ASKS = frozenset(
 # Questions for an office's contact details ("the liaison office's street address", "its
 # website", "a phone number for ..."): no card states any, as no source does. "address"
 # only as a noun: "how does nato address trafficking?" asks what it does
+SAY_WORDS = frozenset("say says said state states stated mention mentions mentioned".split())
+AUX_WORDS = frozenset({"do", "does", "did"})
+SPEAKER_WITHIN = 8
+QUANTIFIERS = frozenset({"both", "each", "all", "either"})
 CONTACT_WORDS = frozenset("website websites email emails phone telephone fax".split())
 CONTACT_PAIRS = frozenset(
     {(lead, "address") for lead in ("street", "postal", "mailing", "email", "the", "its", "their")}
@@ -293,6 +298,13 @@ REPHRASED_AT = 0.7  # ... is answered when the query's words are this like one o
 REPHRASED_LEAD = 0.15  # ... and this much more like them than like the first card's
 
 ASIDE_CODES = PASSING_CODES | {-1}  # where a card has a word in passing, or not at all
+# a country no card names ("did russia leave the cfe treaty?", in lower case too) is
+# another place than the cards': a near miss, as a capitalised name no card has
+COUNTRY_NAMES = frozenset(
+    line
+    for line in (Path(__file__).parent / "data" / "countries.txt").read_text("utf-8").splitlines()
+    if line and not line.startswith("#")
+)
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # "now" opening a clause, then more of it: "ok now the kfor thing", "thanks! now, ..."
 _MOVING_ON = re.compile(
@@ -371,6 +383,8 @@ class Matcher:
         self._questions = functools.lru_cache(maxsize=PAIRS_CACHE)(asked_questions)
         # the cards whose questions say a card's exact name, for the names last asked
         self._saying = functools.lru_cache(maxsize=PAIRS_CACHE)(self._questions_saying)
+        # the terms of the titles of the cards last asked what a text says (`_titled`)
+        self._title_terms = functools.lru_cache(maxsize=PAIRS_CACHE)(self._title_terms_of)
         # the organisations' names and their thesaurus concepts ("the alliance" is NATO):
         # a card that has one is not thereby about what the query asks
         concepts = self.index.concept_of_stem
@@ -600,6 +614,7 @@ class Matcher:
                 any(c.isdigit() for c in tok)
                 or tok in acronyms
                 or _ROMAN.fullmatch(tok) is not None
+                or tok in COUNTRY_NAMES
                 or (
                     i == len(toks)
                     and toks[i - 2 : i - 1] in (["in"], ["at"])
@@ -1106,13 +1121,17 @@ class Matcher:
         their sources, and a card about the office without its head count would be a
         confident answer to what it does not say. So must every year the query names ("the
         2022 OSCE Ministerial Council": `card_years`). Another organisation named by its
-        acronym (`PARTNERS`: "the EU") must be on the card."""
+        acronym (`PARTNERS`: "the EU") must be on the card. A question for what a text
+        says is answered only by the card on that text (`_titled`)."""
         asked = self._asked(tuple(toks))
         if asked and not asked <= self._states(card):
             return False
         if "count" in asked and not self._counts(card, toks):
             return False
         if self._asks_who_named(card, toks):
+            return False
+        speaker = _speaker(toks)
+        if speaker and not self._titled(card, speaker):
             return False
         said = _years_said(toks)
         if said and not self._years(card).issuperset(said):
@@ -1122,6 +1141,43 @@ class Matcher:
         ):
             return False
         return self._names_on(card, text)
+
+    def _titled(self, card: Card, words: Sequence[str]) -> bool:
+        """Whether `card` is the text that `words` name (`_speaker`: "what does Chapter VIII
+        of the UN Charter say?"), not a card that only mentions it. The Vienna office's
+        card has "Chapter VIII" among its aliases and says the office furthers partnerships
+        under it, not what the chapter says: the text asked about must be in the card's
+        title, by its terms or thesaurus concepts ("NATO's newest strategy document" is
+        the Strategic Concept). Words the card lacks altogether are left to the other
+        checks, and the organisations, pronouns, numbers and quantifiers ("what do nato
+        and the osce both say ...") name no text."""
+        idx = self.index
+        at = self._at[card.id]
+        named = [
+            t
+            for t in words
+            if not is_filler(t)
+            and t not in NUMBER_WORDS
+            and t not in QUANTIFIERS
+            and self._org_terms.isdisjoint(self.expand(t))
+        ]
+        on_card = [
+            t
+            for t in named
+            if any(idx.code(at, idx.ids[x]) >= 0 for x in self.expand(t) if x in idx.ids)
+        ]
+        if not on_card:
+            return True
+        units, _ = self.units(" ".join(named))
+        said = {t for u in units for t, sim in u.expansion.items() if sim >= CONCEPT_SIMILARITY}
+        return not said.isdisjoint(self._title_terms(card))
+
+    def _title_terms_of(self, card: Card) -> frozenset[str]:
+        """The terms and thesaurus concepts of `card`'s title."""
+        units, _ = self.units(say_names(card.title))
+        return frozenset(
+            t for u in units for t, sim in u.expansion.items() if sim >= CONCEPT_SIMILARITY
+        )
 
     def _acronyms_on(self, at: int, text: str, only: frozenset[str] | None = None) -> bool:
         """Whether every acronym of the query ("EU", "KFOR") that some card knows is on
@@ -1712,6 +1768,17 @@ def _only_money(subjects: Sequence[_Unit]) -> bool:
     terrorism") is not about theirs."""
     own = [u.word for u in subjects if u.word not in FRAME_WORDS]
     return bool(own) and all(stem(w) in MONEY_STEMS for w in own)
+
+
+def _speaker(toks: Sequence[str]) -> Sequence[str]:
+    """The words between 'do/does/did' and 'say/state/mention' ('what did UNSCR 1244 say
+    about ...'): a text whose content the query asks for; empty when none."""
+    for i, t in enumerate(toks):
+        if t in SAY_WORDS:
+            for j in range(i - 1, max(-1, i - SPEAKER_WITHIN - 1), -1):
+                if toks[j] in AUX_WORDS:
+                    return toks[j + 1 : i]
+    return ()
 
 
 def _asks_how_to(toks: Sequence[str]) -> bool:
