@@ -214,6 +214,14 @@ SAY_WORDS = frozenset("say says said state states stated mention mentions mentio
 AUX_WORDS = frozenset({"do", "does", "did"})
 SPEAKER_WITHIN = 8
 QUANTIFIERS = frozenset({"both", "each", "all", "either"})
+# a judgement of how well something went ("has it been a success?", "where has it worked
+# well?"): a card states one only in words like these ("cited as successful examples")
+ASSESS_WORDS = frozenset(
+    """success successes successful successfully unsuccessful succeed succeeded effective
+    effectively effectiveness ineffective fail fails failed failure failures assess assessment
+    worthwhile vital""".split()
+)
+ASSESS_PAIRS = frozenset((verb, "well") for verb in ("work", "worked", "went", "gone"))
 CONTACT_WORDS = frozenset("website websites email emails phone telephone fax".split())
 CONTACT_PAIRS = frozenset(
     {(lead, "address") for lead in ("street", "postal", "mailing", "email", "the", "its", "their")}
@@ -1569,11 +1577,15 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "signer" ('who signed ...', 'the signatories of ...'),
+    an "assessment" of how well something went ('has it been a success?', 'how effective
+    ...', 'where has it worked well?'),
     a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
     details ('the street address', 'its website', which no card states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
+    if pairs & ASSESS_PAIRS or not ASSESS_WORDS.isdisjoint(toks):
+        kinds.add("assessment")
     if pairs & CONTACT_PAIRS or not CONTACT_WORDS.isdisjoint(toks):
         kinds.add("contact")
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
@@ -1682,7 +1694,9 @@ def states(
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
     (named after an office word, `_names_holder`), a signer (a text it says was signed), a
     place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
-    is a place too), a membership ("accession"). Never contact details: no source gives any."""
+    is a place too), a membership ("accession"), an assessment ("cited as successful
+    examples", "vital": the sources judge little, and a card that does not cannot say
+    whether a mission failed). Never contact details: no source gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
@@ -1707,6 +1721,8 @@ def states(
             kinds.add("membership")
         if word in SIGN_WORDS:
             kinds.add("signer")
+        if word in ASSESS_WORDS:
+            kinds.add("assessment")
     return frozenset(kinds)
 
 
