@@ -60,7 +60,7 @@ FLOORS = {
     # Session 16: 20 by a fresh blind writer (45 out of scope, 36 of them near misses; 35
     # everyday), only scored, never read (but for its first two everyday queries, printed
     # by mistake).
-    "blind_queries_20.yaml": 0.92,  # 92/100; 90/100 when written (at 5d096ed)
+    "blind_queries_20.yaml": 0.93,  # 93/100; 90/100 when written (at 5d096ed)
 }
 
 

@@ -967,6 +967,9 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         "e-mail of the osce action against terrorism unit",
         # what a text says, of a card that only names it: its alias, not its title
         "what does chapter viii of the un charter actually say?",
+        # who runs an office or a unit: a person, whom no card names
+        "who runs the un liaison office in vienna?",
+        "who manages the osce action against terrorism unit",
         # a judgement of how well it went, which the card does not give
         "was the kosovo verification mission a failure?",
         "how effective has the staff talks format been?",
@@ -1056,6 +1059,11 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
         (
             "where has nato-osce field cooperation been most successful?",
             "nato-osce-field-cooperation",
+        ),
+        # a force is run by an organisation, which the card names
+        (
+            "who runs the peacekeeping troops in kosovo and do they talk to the osce?",
+            "nato-osce-kfor",
         ),
         # the organisations, or both of them, say it: no text is asked for
         ("what does nato say about the osce's role in arms control?", "nato-osce-arms-control"),

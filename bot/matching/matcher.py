@@ -162,6 +162,16 @@ PERSON_ASKS = frozenset(
     {("which", "person"), ("what", "person")}
     | {("who", verb) for verb in "drafted wrote authored edits edited writes".split()}
 )
+# "who runs the un liaison office?": an office, a department or a unit is run by a person,
+# whom the cards rarely name (a force may be run by an organisation: "who runs the
+# peacekeeping troops in kosovo?" is NATO)
+RUN_VERBS = frozenset("run runs ran manage manages managed oversee oversees oversaw".split())
+RUNS = tuple(("who", verb) for verb in sorted(RUN_VERBS))
+RUN_WITHIN = 7  # words after "who runs" in which a body is named
+BODY_WORDS = frozenset(
+    """office offices department departments unit units secretariat centre center presence
+    division section branch""".split()
+)
 NAMED_WITHIN = 8  # words after "name of" in which an office says a person is asked for
 # ... or for who led something ("who led the kosovo verification mission?", "... and who
 # chairs them?"): a body may run or organise a thing, but leading, chairing, commanding or
@@ -1620,7 +1630,8 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
     director', 'which nato secretary general met ...': an office named after 'who is/was'
     or 'which' (`_office_named`), or within `NAMED_WITHIN` words after 'name of'; a
     person as such or an author (`PERSON_ASKS`); who led, chaired, commanded or directed
-    something (`LEAD_VERBS`), unless 'who' follows a word for a person."""
+    something (`LEAD_VERBS`), unless 'who' follows a word for a person; who runs or
+    manages an office, a department or a unit (`RUN_VERBS`, `BODY_WORDS`)."""
     if pairs & NAME_OF and any(
         not HOLDER_WORDS.isdisjoint(toks[i + 2 : i + 2 + NAMED_WITHIN])
         for i, pair in enumerate(itertools.pairwise(toks))
@@ -1634,6 +1645,8 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
         for i, (t, nxt) in enumerate(itertools.pairwise(toks))
     ):
         return True
+    if not BODY_WORDS.isdisjoint(_after_opening(toks, RUNS)[:RUN_WITHIN]):
+        return True  # "who runs the osce action against terrorism unit?"
     return any(_office_named(toks, leads) for leads in (WHO_WAS, WHICH))
 
 
