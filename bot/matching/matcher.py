@@ -393,6 +393,11 @@ class Matcher:
         self._states = functools.lru_cache(maxsize=1024)(
             functools.partial(states, places=places, countries=countries)
         )
+        self._countries = countries
+        # the thesaurus's countries each of the cards last asked names (`_names_country`)
+        self._countries_on = functools.lru_cache(maxsize=1024)(
+            functools.partial(named_in, names=countries)
+        )
         # what the queries last seen ask for: up to three candidates are checked a query
         self._asked = functools.lru_cache(maxsize=1024)(_asks_for)
         self._names = functools.lru_cache(maxsize=PAIRS_CACHE)(card_names)
@@ -1146,10 +1151,12 @@ class Matcher:
             return False
         if "count" in asked and not self._counts(card, toks):
             return False
+        if "country" in asked and not self._names_country(card, toks):
+            return False
         if self._asks_who_named(card, toks):
             return False
         speaker = _speaker(toks)
-        if speaker and not self._titled(card, speaker):
+        if speaker and not (self._titled(card, speaker) and self._has_topic(card, toks)):
             return False
         said = _years_said(toks)
         if said and not self._years(card).issuperset(said):
@@ -1189,6 +1196,25 @@ class Matcher:
         units, _ = self.units(" ".join(named))
         said = {t for u in units for t, sim in u.expansion.items() if sim >= CONCEPT_SIMILARITY}
         return not said.isdisjoint(self._title_terms(card))
+
+    def _has_topic(self, card: Card, toks: list[str]) -> bool:
+        """Whether `card` has the topic of "what did X say about ...": every word after
+        'about' that some card has (organisations' names and filler aside). "What did the
+        2019 joint statement say about climate change?" is not answered by the statement's
+        card, which never mentions the climate; words no card has are left to the other
+        checks."""
+        at = next((i for i, t in enumerate(toks) if t in SAY_WORDS), None)
+        if at is None or toks[at + 1 : at + 2] != ["about"]:
+            return True
+        idx = self.index
+        code = self._at[card.id]
+        for t in toks[at + 2 :]:
+            if is_filler(t) or t in ORG_TERMS:
+                continue
+            found = [x for x in self.expand(t) if x in idx.ids]
+            if found and not any(idx.code(code, idx.ids[x]) >= 0 for x in found):
+                return False
+        return True
 
     def _title_terms_of(self, card: Card) -> frozenset[str]:
         """The terms and thesaurus concepts of `card`'s title."""
@@ -1239,6 +1265,13 @@ class Matcher:
                     ):
                         return True
         return False
+
+    def _names_country(self, card: Card, toks: list[str]) -> bool:
+        """Whether `card` names a country the query does not: the answer to "which countries
+        sent monitors to the kosovo verification mission?" is not Kosovo, the one country
+        the mission's card names."""
+        said = f" {' '.join(toks)} "
+        return any(f" {country} " not in said for country in self._countries_on(card))
 
     def _asks_who_named(self, card: Card, toks: list[str]) -> bool:
         """'who was richard holbrooke?' in lower case: a question about a person whom
@@ -1763,6 +1796,12 @@ def card_years(card: Card) -> frozenset[str]:
     said = {e.date[:4] for e in card.dates}
     said.update(w for w in tokens(" ".join(stated_texts(card))) if is_year(w))
     return frozenset(said)
+
+
+def named_in(card: Card, names: frozenset[str]) -> frozenset[str]:
+    """Those of `names` (folded) that the texts stating `card`'s facts say."""
+    said = " ".join(f" {fold(text)} " for text in stated_texts(card))
+    return frozenset(name for name in names if f" {name} " in said)
 
 
 def stated_texts(card: Card) -> tuple[str, ...]:
