@@ -103,6 +103,9 @@ RECENCY_WORDS = frozenset(
     """current currently now nowadays today todays next upcoming tomorrow still anymore
     replaced replace replaces replacement successor successors moment""".split()
 )
+# ... of which these ask about the present whatever year the query names ("is the 1993
+# framework still in force?" names the year of the text, not the time asked about)
+PRESENT_WORDS = frozenset("still anymore currently nowadays".split())
 # Who heads an organisation changes too, so an office said this way ("the osce chief",
 # "nato's leaders") is a question about the present, like the words above, unless the
 # question asks when something happened ("when did the head of the un and the osce chair
@@ -1118,8 +1121,9 @@ class Matcher:
         outside a question for the date of an event: `HEAD_WORDS`), unless the
         question names a year the cards cover ("for a briefing tomorrow: what did they
         agree in 2019?" asks about 2019). What became of an agreement later (`LATER_WORDS`)
-        is past the sources whatever year it names."""
-        if not LATER_WORDS.isdisjoint(toks):
+        is past the sources whatever year it names, and so is the present asked as such
+        (`PRESENT_WORDS`: "is the 1993 framework still in force?")."""
+        if not LATER_WORDS.isdisjoint(toks) or not PRESENT_WORDS.isdisjoint(toks):
             return True
         heads = not HEAD_WORDS.isdisjoint(toks) and (
             "date" not in self._asked(tuple(toks))
