@@ -970,6 +970,8 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # who runs an office or a unit: a person, whom no card names
         "who runs the un liaison office in vienna?",
         "who manages the osce action against terrorism unit",
+        # how often: the statement's card says it was issued once
+        "how often does the un secretary-general meet the osce chair?",
         # the present, whatever year names the text
         "is the 1993 framework still in force?",
         # what the text says about a topic the card never mentions
@@ -1067,6 +1069,8 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
             "where has nato-osce field cooperation been most successful?",
             "nato-osce-field-cooperation",
         ),
+        # how often: the staff talks are annual
+        ("how often are nato/osce staff talks", "nato-osce-staff-talks"),
         # a force is run by an organisation, which the card names
         (
             "who runs the peacekeeping troops in kosovo and do they talk to the osce?",

@@ -235,6 +235,13 @@ ASSESS_WORDS = frozenset(
     worthwhile vital""".split()
 )
 ASSESS_PAIRS = frozenset((verb, "well") for verb in ("work", "worked", "went", "gone"))
+# how often something happens ("how often does the un chief meet the osce chair?"): stated
+# only in words like these ("annual staff talks", "meet regularly")
+FREQUENCY_ASKS = frozenset({("how", "often"), ("how", "frequently")})
+FREQUENCY_WORDS = frozenset(
+    """annual annually yearly every regular regularly frequent frequently periodic
+    periodically monthly weekly once twice""".split()
+)
 CONTACT_WORDS = frozenset("website websites email emails phone telephone fax".split())
 CONTACT_PAIRS = frozenset(
     {(lead, "address") for lead in ("street", "postal", "mailing", "email", "the", "its", "their")}
@@ -1625,12 +1632,14 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "signer" ('who signed ...', 'the signatories of ...'),
     an "assessment" of how well something went ('has it been a success?', 'how effective
-    ...', 'where has it worked well?'),
+    ...', 'where has it worked well?'), a "frequency" ('how often ...'),
     a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
     details ('the street address', 'its website', which no card states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
+    if pairs & FREQUENCY_ASKS:
+        kinds.add("frequency")
     if pairs & ASSESS_PAIRS or not ASSESS_WORDS.isdisjoint(toks):
         kinds.add("assessment")
     if pairs & CONTACT_PAIRS or not CONTACT_WORDS.isdisjoint(toks):
@@ -1744,7 +1753,8 @@ def states(
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
     (named after an office word, `_names_holder`), a signer (a text it says was signed), a
     place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
-    is a place too), a membership ("accession"), an assessment ("cited as successful
+    is a place too), a membership ("accession"), a frequency ("annual", "regularly"), an
+    assessment ("cited as successful
     examples", "vital": the sources judge little, and a card that does not cannot say
     whether a mission failed). Never contact details: no source gives any."""
     kinds = {"date"} if card_years(card) else set()
@@ -1773,6 +1783,8 @@ def states(
             kinds.add("signer")
         if word in ASSESS_WORDS:
             kinds.add("assessment")
+        if word in FREQUENCY_WORDS:
+            kinds.add("frequency")
     return frozenset(kinds)
 
 
