@@ -7,34 +7,26 @@ the list changes once in years, and a data file costs nothing to load).
 
 from __future__ import annotations
 
-import unicodedata
+import sys
 from pathlib import Path
 
 from babel import Locale, __version__
 
-OUT = Path(__file__).resolve().parent.parent / "bot" / "matching" / "data" / "countries.txt"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.matching.text import tokens  # noqa: E402  (the matcher's own folding)
+
+OUT = ROOT / "bot" / "matching" / "data" / "countries.txt"
 LEFT_OUT = {"eurozone"}  # a currency area, not a place a question is about
-
-
-def fold(name: str) -> str:
-    """Lower case without accents ("türkiye" -> "turkiye"), as queries are folded."""
-    decomposed = unicodedata.normalize("NFKD", name.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def main() -> None:
     regions = Locale("en").territories
-    names = sorted(
-        {
-            fold(name)
-            for code, name in regions.items()
-            if len(code) == 2
-            and code.isalpha()
-            and name.replace("-", " ").count(" ") == 0
-            and "." not in name
-        }
-        - LEFT_OUT
-    )
+    # folded as a query is ("Türkiye" is "turkiye"), and one word as a query's tokens are
+    # ("Guinea-Bissau" is two)
+    said = (tokens(name) for code, name in regions.items() if len(code) == 2 and code.isalpha())
+    names = sorted({words[0] for words in said if len(words) == 1} - LEFT_OUT)
     header = (
         f"# One-word English names of countries and territories (CLDR via Babel {__version__}:\n"
         "# Locale('en').territories, two-letter regions only, lower case, accents folded; the\n"

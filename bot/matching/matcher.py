@@ -220,9 +220,9 @@ PLACE_ASKS = frozenset(
     {("where", verb) for verb in "is s was were are did does do has have had".split()}
     | {(which, noun) for which in ("which", "what") for noun in ("city", "town", "summit")}
 )
-# Questions for an office's contact details ("the liaison office's street address", "its
-# website", "a phone number for ..."): no card states any, as no source does. "address"
-# only as a noun: "how does nato address trafficking?" asks what it does
+# A question for what a text says ("what did UNSCR 1244 say about ...": `_speaker`): the
+# text is named between "do/does/did" and the verb, within `SPEAKER_WITHIN` words; the
+# organisations and these words name no text ("what do nato and the osce both say ...")
 SAY_WORDS = frozenset("say says said state states stated mention mentions mentioned".split())
 AUX_WORDS = frozenset({"do", "does", "did"})
 SPEAKER_WITHIN = 8
@@ -242,6 +242,9 @@ FREQUENCY_WORDS = frozenset(
     """annual annually yearly every regular regularly frequent frequently periodic
     periodically monthly weekly once twice""".split()
 )
+# Questions for an office's contact details ("the liaison office's street address", "its
+# website", "a phone number for ..."): no card states any, as no source does. "address"
+# only as a noun: "how does nato address trafficking?" asks what it does
 CONTACT_WORDS = frozenset("website websites email emails phone telephone fax".split())
 CONTACT_PAIRS = frozenset(
     {(lead, "address") for lead in ("street", "postal", "mailing", "email", "the", "its", "their")}
@@ -403,7 +406,6 @@ class Matcher:
         self._states = functools.lru_cache(maxsize=1024)(
             functools.partial(states, places=places, countries=countries)
         )
-        self._countries = countries
         # the thesaurus's countries each of the cards last asked names (`_names_country`)
         self._countries_on = functools.lru_cache(maxsize=1024)(
             functools.partial(named_in, names=countries)
@@ -1166,8 +1168,8 @@ class Matcher:
             return False
         if self._asks_who_named(card, toks):
             return False
-        speaker = _speaker(toks)
-        if speaker and not (self._titled(card, speaker) and self._has_topic(card, toks)):
+        speaker, topic = _speaker(toks)
+        if speaker and not (self._titled(card, speaker) and self._has_topic(card, topic)):
             return False
         said = _years_said(toks)
         if said and not self._years(card).issuperset(said):
@@ -1187,8 +1189,6 @@ class Matcher:
         the Strategic Concept). Words the card lacks altogether are left to the other
         checks, and the organisations, pronouns, numbers and quantifiers ("what do nato
         and the osce both say ...") name no text."""
-        idx = self.index
-        at = self._at[card.id]
         named = [
             t
             for t in words
@@ -1197,35 +1197,34 @@ class Matcher:
             and t not in QUANTIFIERS
             and self._org_terms.isdisjoint(self.expand(t))
         ]
-        on_card = [
-            t
-            for t in named
-            if any(idx.code(at, idx.ids[x]) >= 0 for x in self.expand(t) if x in idx.ids)
-        ]
-        if not on_card:
+        at = self._at[card.id]
+        if not any(self._card_has(at, t) for t in named):
             return True
         units, _ = self.units(" ".join(named))
         said = {t for u in units for t, sim in u.expansion.items() if sim >= CONCEPT_SIMILARITY}
         return not said.isdisjoint(self._title_terms(card))
 
-    def _has_topic(self, card: Card, toks: list[str]) -> bool:
-        """Whether `card` has the topic of "what did X say about ...": every word after
-        'about' that some card has (organisations' names and filler aside). "What did the
-        2019 joint statement say about climate change?" is not answered by the statement's
-        card, which never mentions the climate; words no card has are left to the other
-        checks."""
-        at = next((i for i, t in enumerate(toks) if t in SAY_WORDS), None)
-        if at is None or toks[at + 1 : at + 2] != ["about"]:
-            return True
+    def _has_topic(self, card: Card, topic: Sequence[str]) -> bool:
+        """Whether `card` has the topic of "what did X say about ..." (`_speaker`): every
+        word of it that some card has (organisations' names and filler aside). "What did
+        the 2019 joint statement say about climate change?" is not answered by the
+        statement's card, which never mentions the climate; words no card has are left to
+        the other checks."""
+        at = self._at[card.id]
+        return all(
+            self._card_has(at, t) or not self._card_has(None, t)
+            for t in topic
+            if not is_filler(t) and t not in ORG_TERMS
+        )
+
+    def _card_has(self, at: int | None, word: str) -> bool:
+        """Whether the card at `at` has `word` or a term it stands for (`expand`) in any
+        field; with None, whether some card does."""
         idx = self.index
-        code = self._at[card.id]
-        for t in toks[at + 2 :]:
-            if is_filler(t) or t in ORG_TERMS:
-                continue
-            found = [x for x in self.expand(t) if x in idx.ids]
-            if found and not any(idx.code(code, idx.ids[x]) >= 0 for x in found):
-                return False
-        return True
+        terms = [idx.ids[t] for t in self.expand(word) if t in idx.ids]
+        if at is None:
+            return bool(terms)
+        return any(idx.code(at, t) >= 0 for t in terms)
 
     def _title_terms_of(self, card: Card) -> frozenset[str]:
         """The terms and thesaurus concepts of `card`'s title."""
@@ -1753,10 +1752,10 @@ def states(
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
     (named after an office word, `_names_holder`), a signer (a text it says was signed), a
     place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
-    is a place too), a membership ("accession"), a frequency ("annual", "regularly"), an
-    assessment ("cited as successful
-    examples", "vital": the sources judge little, and a card that does not cannot say
-    whether a mission failed). Never contact details: no source gives any."""
+    is a place too, `named_in`), a membership ("accession"), a frequency ("annual",
+    "regularly"), an assessment ("cited as successful examples", "vital": the sources judge
+    little, and a card that does not cannot say whether a mission failed). Never contact
+    details: no source gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
@@ -1765,10 +1764,9 @@ def states(
     if any(stem(w) in END_STEMS for e in card.dates for w in tokens(e.event)):
         kinds.add("end")
     texts = stated_texts(card)
-    said = " ".join(f" {fold(text)} " for text in texts)
-    if any(f" {place} " in said for place in places):
+    if named_in(card, places):
         kinds.add("place")
-    if any(f" {country} " in said for country in countries):
+    if named_in(card, countries):
         kinds.add("country")
     if any(_names_holder(text) for text in (*texts, *card.aliases)):
         kinds.add("person")
@@ -1854,15 +1852,17 @@ def _only_money(subjects: Sequence[_Unit]) -> bool:
     return bool(own) and all(stem(w) in MONEY_STEMS for w in own)
 
 
-def _speaker(toks: Sequence[str]) -> Sequence[str]:
+def _speaker(toks: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
     """The words between 'do/does/did' and 'say/state/mention' ('what did UNSCR 1244 say
-    about ...'): a text whose content the query asks for; empty when none."""
+    about Kosovo?'): a text whose content the query asks for, and what it is asked to say
+    it about, the words after 'about' right after the verb; both empty when none."""
     for i, t in enumerate(toks):
         if t in SAY_WORDS:
             for j in range(i - 1, max(-1, i - SPEAKER_WITHIN - 1), -1):
                 if toks[j] in AUX_WORDS:
-                    return toks[j + 1 : i]
-    return ()
+                    about = toks[i + 1 : i + 2] == ["about"]
+                    return toks[j + 1 : i], toks[i + 2 :] if about else ()
+    return (), ()
 
 
 def _asks_how_to(toks: Sequence[str]) -> bool:
