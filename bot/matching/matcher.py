@@ -100,8 +100,7 @@ YEAR_PARTS = frozenset("spring summer autumn fall winter late mid".split())
 # Words asking about the present or the future: the cards are a record of the sources, so
 # such a question never gets a confident card, only suggestions.
 RECENCY_WORDS = frozenset(
-    """current currently now nowadays today todays next upcoming tomorrow still anymore
-    replaced replace replaces replacement successor successors moment""".split()
+    "current currently now nowadays today todays next upcoming tomorrow still anymore moment".split()
 )
 # ... of which these ask about the present whatever year the query names ("is the 1993
 # framework still in force?" names the year of the text, not the time asked about)
@@ -242,6 +241,25 @@ FREQUENCY_WORDS = frozenset(
     """annual annually yearly every regular regularly frequent frequently periodic
     periodically monthly weekly once twice""".split()
 )
+# Questions for what happened to a text or a force beyond what the sources tell ("what did
+# the 1993 framework replace?", "was the vienna document ever violated?", "which states
+# opposed modernising it?", "what did the workshop conclude?"): each is stated on a card
+# only in its own words ("its successor SFOR", "compliance with the cease-fire"). Verbs
+# and the nouns that say nothing else: "compliance checks" (verification) and "human
+# rights violations" are subjects, not questions of compliance, and are left out.
+SUCCESSION_WORDS = frozenset(
+    """replace replaced replaces replacing replacement successor successors predecessor
+    predecessors supersede superseded supersedes""".split()
+)
+COMPLIANCE_WORDS = frozenset(
+    """violate violated violates violating breach breached breaches breaching comply complied
+    complies complying cheat cheated cheating compliance""".split()
+)
+COMPLIANCE_ASKS = COMPLIANCE_WORDS - {"compliance"}
+OPPOSITION_WORDS = frozenset(
+    "oppose opposed opposes opposing opposition objected objection objections veto vetoed".split()
+)
+CONCLUSION_WORDS = frozenset("conclude conclusion conclusions finding findings".split())
 # Questions for an office's contact details ("the liaison office's street address", "its
 # website", "a phone number for ..."): no card states any, as no source does. "address"
 # only as a noun: "how does nato address trafficking?" asks what it does
@@ -1631,7 +1649,9 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "signer" ('who signed ...', 'the signatories of ...'),
     an "assessment" of how well something went ('has it been a success?', 'how effective
-    ...', 'where has it worked well?'), a "frequency" ('how often ...'),
+    ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "succession"
+    ('what replaced ...'), "compliance" ('was it ever violated?'), "opposition" ('which
+    states opposed ...') or a "conclusion" ('what did the workshop conclude?'),
     a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
     details ('the street address', 'its website', which no card states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
@@ -1643,6 +1663,9 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("assessment")
     if pairs & CONTACT_PAIRS or not CONTACT_WORDS.isdisjoint(toks):
         kinds.add("contact")
+    for kind, words in _ASKED_IN_OWN_WORDS:
+        if not words.isdisjoint(toks):
+            kinds.add(kind)
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
         kinds.add("place")
     if _asks_country(toks):
@@ -1668,6 +1691,17 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     if pairs & SIGNER_ASKS or not SIGNERS.isdisjoint(toks):
         kinds.add("signer")
     return frozenset(kinds)
+
+
+# the kinds asked and stated in words of their own: (kind, words that ask, words that state)
+_OWN_WORDS = (
+    ("succession", SUCCESSION_WORDS, SUCCESSION_WORDS),
+    ("compliance", COMPLIANCE_ASKS, COMPLIANCE_WORDS),
+    ("opposition", OPPOSITION_WORDS, OPPOSITION_WORDS),
+    ("conclusion", CONCLUSION_WORDS, CONCLUSION_WORDS),
+)
+_ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS)
+_STATED_IN_OWN_WORDS = tuple((kind, stated) for kind, _, stated in _OWN_WORDS)
 
 
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
@@ -1754,7 +1788,9 @@ def states(
     place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
     is a place too, `named_in`), a membership ("accession"), a frequency ("annual",
     "regularly"), an assessment ("cited as successful examples", "vital": the sources judge
-    little, and a card that does not cannot say whether a mission failed). Never contact
+    little, and a card that does not cannot say whether a mission failed), a succession
+    ("its successor SFOR"), compliance, opposition or a conclusion in words of their own
+    (`_OWN_WORDS`). Never contact
     details: no source gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
@@ -1783,6 +1819,9 @@ def states(
             kinds.add("assessment")
         if word in FREQUENCY_WORDS:
             kinds.add("frequency")
+        for kind, words in _STATED_IN_OWN_WORDS:
+            if word in words:
+                kinds.add(kind)
     return frozenset(kinds)
 
 
