@@ -992,6 +992,9 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         "which osce participating states opposed modernising the vienna document?",
         "what did the green defence workshop conclude?",
         "what were the findings of the kosovo verification mission?",
+        # how big: the workplan's card names the Conflict Prevention Centre, not its size
+        "how big is the osce conflict prevention centre?",
+        "what size is the un liaison office?",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:
@@ -1078,6 +1081,8 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
         ),
         # how often: the staff talks are annual
         ("how often are nato/osce staff talks", "nato-osce-staff-talks"),
+        # how big, by a card's own comparison: "the OSCE's largest field operation"
+        ("how big is the osce mission in kosovo?", "nato-osce-mission-in-kosovo"),
         # what replaced a force: "IFOR ... and its successor SFOR"
         ("what was ifor's successor?", "nato-osce-bosnia-joint-action-programme"),
         ("which force replaced ifor?", "nato-osce-bosnia-joint-action-programme"),

@@ -191,6 +191,10 @@ SIGNER_ASKS = frozenset({("who", verb) for verb in ("signed", "signs", "sign", "
 SIGNERS = frozenset({"signatory", "signatories"})
 # Questions for a count, and the words that state one on a card (`_asks_for`, `states`)
 COUNT_ASKS = frozenset({("how", "many"), ("how", "much"), ("number", "of")})
+# how big something is ("how big is the conflict prevention centre?"): a number states it,
+# or a card's own comparison ("the OSCE's largest field operation")
+SIZE_ASKS = frozenset({("how", "big"), ("how", "large"), ("what", "size"), ("size", "of")})
+SIZE_WORDS = frozenset({"largest", "biggest", "smallest"})
 # a number asked ("troop numbers", "the turnout")
 COUNT_WORDS = frozenset("turnout percentage percent proportion numbers headcount".split())
 # ... then what is counted, which a card's number counts when one of the next three words
@@ -1649,7 +1653,7 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "signer" ('who signed ...', 'the signatories of ...'),
     an "assessment" of how well something went ('has it been a success?', 'how effective
-    ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "succession"
+    ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "size" ('how big is ...'), a "succession"
     ('what replaced ...'), "compliance" ('was it ever violated?'), "opposition" ('which
     states opposed ...') or a "conclusion" ('what did the workshop conclude?'),
     a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
@@ -1674,6 +1678,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("membership")
     if pairs & COUNT_ASKS or not COUNT_WORDS.isdisjoint(toks):
         kinds.add("count")
+    if pairs & SIZE_ASKS:
+        kinds.add("size")
     if pairs & MONTH_ASKS:
         kinds.add("month")
     if pairs & DAY_ASKS or any(
@@ -1787,11 +1793,11 @@ def states(
     (named after an office word, `_names_holder`), a signer (a text it says was signed), a
     place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
     is a place too, `named_in`), a membership ("accession"), a frequency ("annual",
-    "regularly"), an assessment ("cited as successful examples", "vital": the sources judge
-    little, and a card that does not cannot say whether a mission failed), a succession
-    ("its successor SFOR"), compliance, opposition or a conclusion in words of their own
-    (`_OWN_WORDS`). Never contact
-    details: no source gives any."""
+    "regularly"), a size (a count, or "the largest"), an assessment ("cited as successful
+    examples", "vital": the sources judge little, and a card that does not cannot say
+    whether a mission failed), a succession ("its successor SFOR"), compliance, opposition
+    or a conclusion in words of their own (`_OWN_WORDS`). Never contact details: no source
+    gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
@@ -1808,7 +1814,9 @@ def states(
         kinds.add("person")
     for word in tokens(" ".join(texts)):
         if _is_count(word):
-            kinds.add("count")
+            kinds.update(("count", "size"))
+        if word in SIZE_WORDS:
+            kinds.add("size")
         if stem(word) in MONEY_STEMS:
             kinds.add("money")
         if word in MEMBERSHIP_WORDS:
