@@ -151,7 +151,13 @@ WHO_IS = (("who", "is"), ("who", "s"), ("whos",), ("who", "are"), ("who", "holds
 # (`_asks_for` "person"). Not "in" or "office": "who is in charge of ..." may ask for a body
 # An officer or envoy is asked for as a holder too, but is not an `OFFICE_WORDS` word, which
 # would also read "who is ..." as a question about the present (`_who_holds`)
-HOLDER_WORDS = (OFFICE_WORDS - {"in", "office"}) | {"officer", "officers", "envoy", "envoys"}
+HOLDER_WORDS = (OFFICE_WORDS - {"in", "office"}) | {
+    "officer",
+    "officers",
+    "envoy",
+    "envoys",
+    "liaison",  # "who is nato's liaison to the osce?" (`_office_named`)
+}
 OFFICE_WITHIN = 3  # words of the office a "who is ..." names ("nato's liaison officer")
 ARTICLES = frozenset({"the", "a", "an", "s"})
 WHO_WAS = (*WHO_IS, ("who", "was"), ("who", "were"))
@@ -1738,7 +1744,8 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
 def _office_named(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> bool:
     """Whether the words after a question's opening (one of `leads`) name an office: up to
     `OFFICE_WITHIN` words, organisations' names and articles aside, before the first other
-    function word ("who is nato's liaison officer to the osce?": "liaison officer")."""
+    function word ("who is nato's liaison officer to the osce?": "liaison officer"), and
+    not as the body it heads ("who is the un liaison office for?")."""
     said: list[str] = []
     for tok in _after_opening(toks, leads):
         if tok in ORG_TERMS or tok in ARTICLES:
@@ -1746,7 +1753,12 @@ def _office_named(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> bool
         if is_filler(tok) or len(said) == OFFICE_WITHIN:
             break
         said.append(tok)
-    return not HOLDER_WORDS.isdisjoint(said)
+    # a holder word before a body's names the body: "the un liaison office", "the
+    # director's office"
+    return any(
+        word in HOLDER_WORDS and nxt not in BODY_WORDS
+        for word, nxt in itertools.pairwise([*said, ""])
+    )
 
 
 def _asks_membership(toks: Sequence[str]) -> bool:
