@@ -61,6 +61,10 @@ FLOORS = {
     # everyday), only scored, never read (but for its first two everyday queries, printed
     # by mistake).
     "blind_queries_20.yaml": 0.93,  # 93/100; 90/100 when written (at 5d096ed)
+    # Session 17: 21 by a fresh blind writer (50 out of scope, 40 of them near misses; 30
+    # everyday), only scored, never read (but for its first everyday query, printed by
+    # mistake).
+    "blind_queries_21.yaml": 0.91,  # 91/100; 91/100 when written (at 3b53221)
 }
 
 
