@@ -978,6 +978,8 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # what the text says about a topic the card never mentions
         "what did the 2019 joint statement say about climate change?",
         "what did the 2019 joint statement say about mediation?",
+        # ... or a topic no card has at all
+        "what does unscr 1244 say about kosovo's independence?",
         # which countries: the one country the card names is the query's own
         "which countries sent monitors to the kosovo verification mission?",
         # a judgement of how well it went, which the card does not give
@@ -1075,6 +1077,11 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
             "nato-osce-strategic-concept-2022",
         ),
         ("what did the 2019 joint statement say about human rights?", "un-joint-statement-2019"),
+        # a typo of the topic is still the card's word
+        (
+            "what does the strategic concept say about the osec?",
+            "nato-osce-strategic-concept-2022",
+        ),
         # a judgement the card gives ("cited as successful examples")
         (
             "where has nato-osce field cooperation been most successful?",
