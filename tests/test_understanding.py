@@ -978,6 +978,8 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # what the text says about a topic the card never mentions
         "what did the 2019 joint statement say about climate change?",
         "what did the 2019 joint statement say about mediation?",
+        # what a resolution authorised, of a card that only dates its adoption
+        "what did unscr 1031 authorise?",
         # ... or a topic no card has at all
         "what does unscr 1244 say about kosovo's independence?",
         # which countries: the one country the card names is the query's own

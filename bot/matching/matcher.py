@@ -229,10 +229,14 @@ PLACE_ASKS = frozenset(
     {("where", verb) for verb in "is s was were are did does do has have had".split()}
     | {(which, noun) for which in ("which", "what") for noun in ("city", "town", "summit")}
 )
-# A question for what a text says ("what did UNSCR 1244 say about ...": `_speaker`): the
-# text is named between "do/does/did" and the verb, within `SPEAKER_WITHIN` words; the
-# organisations and these words name no text ("what do nato and the osce both say ...")
-SAY_WORDS = frozenset("say says said state states stated mention mentions mentioned".split())
+# A question for what a text says or authorises ("what did UNSCR 1244 say about ...",
+# "what exactly did UNSCR 1031 authorise?": `_speaker`): the text is named between
+# "do/does/did" and the verb, within `SPEAKER_WITHIN` words; the organisations and these
+# words name no text ("what do nato and the osce both say ...")
+SAY_WORDS = frozenset(
+    """say says said state states stated mention mentions mentioned authorise authorises
+    authorised authorize authorizes authorized require requires""".split()
+)
 AUX_WORDS = frozenset({"do", "does", "did"})
 SPEAKER_WITHIN = 8
 QUANTIFIERS = frozenset({"both", "each", "all", "either"})
