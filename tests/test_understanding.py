@@ -978,6 +978,10 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # what the text says about a topic the card never mentions
         "what did the 2019 joint statement say about climate change?",
         "what did the 2019 joint statement say about mediation?",
+        # what followed a thing's end: the Ohrid card names the former Stability Pact only
+        "what became of the stability pact after it was closed down?",
+        # in which years: the card on NATO's help with the Bosnian elections dates none
+        "which bosnian elections did nato help secure, and in which years?",
         # what a resolution authorised, of a card that only dates its adoption
         "what did unscr 1031 authorise?",
         # ... or a topic no card has at all
@@ -1091,6 +1095,11 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
         ),
         # how often: the staff talks are annual
         ("how often are nato/osce staff talks", "nato-osce-staff-talks"),
+        # after the war ended: a time, not what followed the end of what is asked about
+        (
+            "what did nato and the osce set up in bosnia after the war ended?",
+            "nato-osce-bosnia-joint-action-programme",
+        ),
         # the liaison office is a body, not a person asked for
         ("who is the liaison office in vienna for?", "un-liaison-office-vienna"),
         # how big, by a card's own comparison: "the OSCE's largest field operation"

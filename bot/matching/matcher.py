@@ -219,7 +219,8 @@ ON_DATE = (("on", "what", "date"), ("on", "which", "date"))
 # "when" alone: "when does the osce brief nato?" may ask for an occasion ("when invited"),
 # which an undated card can state (`UNDATED` weighs it down)
 DATE_ASKS = frozenset(
-    {("what", "year"), ("which", "year"), ("what", "date"), ("since", "when")}
+    {(which, year) for which in ("what", "which") for year in ("year", "years")}
+    | {("what", "date"), ("since", "when")}
     | {("when", verb) for verb in ("was", "were", "did")}
 )
 # Questions for a place: "where was/did ...", "which city", "at which summit" (a summit is
@@ -274,6 +275,8 @@ OPPOSITION_WORDS = frozenset(
     "oppose opposed opposes opposing opposition objected objection objections veto vetoed".split()
 )
 CONCLUSION_WORDS = frozenset("conclude conclusion conclusions finding findings".split())
+AFTER_END_WITHIN = 3  # "after it was closed": the end's word this close after "it"
+ENDED_PRONOUNS = frozenset({"it", "they", "its"})
 # Questions for an office's contact details ("the liaison office's street address", "its
 # website", "a phone number for ..."): no card states any, as no source does. "address"
 # only as a noun: "how does nato address trafficking?" asks what it does
@@ -1677,6 +1680,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     for kind, words in _ASKED_IN_OWN_WORDS:
         if not words.isdisjoint(toks):
             kinds.add(kind)
+    if _asks_after_its_end(toks):
+        kinds.add("succession")
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
         kinds.add("place")
     if _asks_country(toks):
@@ -1715,6 +1720,18 @@ _OWN_WORDS = (
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS)
 _STATED_IN_OWN_WORDS = tuple((kind, stated) for kind, _, stated in _OWN_WORDS)
+
+
+def _asks_after_its_end(toks: Sequence[str]) -> bool:
+    """'what happened to the stability pact after it closed?': what followed the end of the
+    thing asked about, named by a pronoun ('after the war ended' is a time, of another
+    thing), a question of what succeeded it."""
+    return any(
+        t == "after"
+        and nxt in ENDED_PRONOUNS
+        and any(stem(w) in END_STEMS for w in toks[i + 2 : i + 2 + AFTER_END_WITHIN])
+        for i, (t, nxt) in enumerate(itertools.pairwise(toks))
+    )
 
 
 def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
