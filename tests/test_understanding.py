@@ -979,7 +979,7 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         "what did the 2019 joint statement say about climate change?",
         "what did the 2019 joint statement say about mediation?",
         # what followed a thing's end: the Ohrid card names the former Stability Pact only
-        "what became of the stability pact after it was closed down?",
+        "what happened to the stability pact for south eastern europe after it was dissolved?",
         # in which years: the card on NATO's help with the Bosnian elections dates none
         "which bosnian elections did nato help secure, and in which years?",
         # what a resolution authorised, of a card that only dates its adoption
