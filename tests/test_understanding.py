@@ -978,6 +978,8 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # what the text says about a topic the card never mentions
         "what did the 2019 joint statement say about climate change?",
         "what did the 2019 joint statement say about mediation?",
+        # the officials who signed: the workplan's card names the bodies that signed it
+        "name the people who signed the 2014 workplan",
         # what followed a thing's end: the Ohrid card names the former Stability Pact only
         "what happened to the stability pact for south eastern europe after it was dissolved?",
         # in which years: the card on NATO's help with the Bosnian elections dates none
@@ -1095,6 +1097,8 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
         ),
         # how often: the staff talks are annual
         ("how often are nato/osce staff talks", "nato-osce-staff-talks"),
+        # the officials by their offices: "the UN Secretary-General and the OSCE CiO"
+        ("which officials signed the 2019 joint statement?", "un-joint-statement-2019"),
         # after the war ended: a time, not what followed the end of what is asked about
         (
             "what did nato and the osce set up in bosnia after the war ended?",

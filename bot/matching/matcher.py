@@ -170,6 +170,19 @@ PERSON_ASKS = frozenset(
     {("which", "person"), ("what", "person")}
     | {("who", verb) for verb in "drafted wrote authored edits edited writes".split()}
 )
+# Questions for the officials who did something ("which officials signed the joint
+# statement?", "name the officials who signed the workplan"): a card answers by naming them
+# or their offices ("the UN Secretary-General and the OSCE Chairperson-in-Office"), not by
+# the bodies it names ("the Policy and Mediation Division")
+OFFICIALS_ASKS = frozenset(
+    (ask, who) for ask in ("which", "what", "name") for who in ("officials", "individuals")
+)
+OFFICIALS = frozenset({"officials", "individuals", "people", "persons"})  # "name the ..."
+OFFICIAL_TITLES = frozenset(
+    """secretary secretaries secretarygeneral chairperson chairman chairwoman president
+    director representative ambassador spokesperson commander officer officers envoy
+    envoys""".split()
+)
 # "who runs the un liaison office?": an office, a department or a unit is run by a person,
 # whom the cards rarely name (a force may be run by an organisation: "who runs the
 # peacekeeping troops in kosovo?" is NATO)
@@ -1661,7 +1674,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     which month of 2016 ...') or "day" ('on what date ...') and the date of an
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
-    a "signer" ('who signed ...', 'the signatories of ...'),
+    a "signer" ('who signed ...', 'the signatories of ...'), the "officials" who did
+    something ('which officials ...', 'name the people who ...'),
     an "assessment" of how well something went ('has it been a success?', 'how effective
     ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "size" ('how big is ...'), a "succession"
     ('what replaced ...'), "compliance" ('was it ever violated?'), "opposition" ('which
@@ -1708,6 +1722,11 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("person")
     if pairs & SIGNER_ASKS or not SIGNERS.isdisjoint(toks):
         kinds.add("signer")
+    if pairs & OFFICIALS_ASKS or any(
+        pair == ("name", "the") and toks[i + 2 : i + 3] and toks[i + 2] in OFFICIALS
+        for i, pair in enumerate(itertools.pairwise(toks))
+    ):
+        kinds.add("officials")
     return frozenset(kinds)
 
 
@@ -1820,7 +1839,8 @@ def states(
     year, or a number word: "five Western Balkans countries"), money (its financing), a
     date (a dated event, or a year in its texts), a month or a day (an event dated to one),
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
-    (named after an office word, `_names_holder`), a signer (a text it says was signed), a
+    (named after an office word, `_names_holder`), a signer (a text it says was signed),
+    officials (an official's title: "the UN Secretary-General"), a
     place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
     is a place too, `named_in`), a membership ("accession"), a frequency ("annual",
     "regularly"), a size (a count, or "the largest"), an assessment ("cited as successful
@@ -1853,6 +1873,8 @@ def states(
             kinds.add("membership")
         if word in SIGN_WORDS:
             kinds.add("signer")
+        if word in OFFICIAL_TITLES:
+            kinds.add("officials")
         if word in ASSESS_WORDS:
             kinds.add("assessment")
         if word in FREQUENCY_WORDS:
