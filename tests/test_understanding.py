@@ -978,6 +978,12 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # what the text says about a topic the card never mentions
         "what did the 2019 joint statement say about climate change?",
         "what did the 2019 joint statement say about mediation?",
+        # how a text was received, criticised or suspended: no card says
+        "what was the reaction to the 2019 joint statement?",
+        "did the osce criticise nato's bombing of yugoslavia?",
+        "was the dppa-osce partnership ever suspended?",
+        # which resolution: the KFOR card says "a United Nations mandate", names none
+        "which resolution created kfor?",
         # the officials who signed: the workplan's card names the bodies that signed it
         "name the people who signed the 2014 workplan",
         # what followed a thing's end: the Ohrid card names the former Stability Pact only
@@ -1097,6 +1103,8 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
         ),
         # how often: the staff talks are annual
         ("how often are nato/osce staff talks", "nato-osce-staff-talks"),
+        # which resolution, of a card that names it ("UNSCR 1244")
+        ("which UNSC res set up the osce kosovo mission", "nato-osce-mission-in-kosovo"),
         # the officials by their offices: "the UN Secretary-General and the OSCE CiO"
         ("which officials signed the 2019 joint statement?", "un-joint-statement-2019"),
         # after the war ended: a time, not what followed the end of what is asked about

@@ -288,6 +288,17 @@ OPPOSITION_WORDS = frozenset(
     "oppose opposed opposes opposing opposition objected objection objections veto vetoed".split()
 )
 CONCLUSION_WORDS = frozenset("conclude conclusion conclusions finding findings".split())
+REACTION_WORDS = frozenset("reaction reactions react reacted reception".split())
+REACTED_WORDS = REACTION_WORDS | frozenset("welcomed praised criticised criticized".split())
+CRITICISM_WORDS = frozenset(
+    """criticism criticisms criticise criticised criticises criticize criticized criticizes
+    critics controversy controversial""".split()
+)
+SUSPENSION_WORDS = frozenset("suspend suspended suspends suspension halted paused frozen".split())
+# "which resolution created kfor?": a card answers with a resolution it names ("UNSCR
+# 1244"), not with "a United Nations mandate"; the words between "which" and it
+RESOLUTION_WORDS = frozenset({"resolution", "resolutions", "unscr", "res"})
+RESOLUTION_LEAD = frozenset({"un", "unsc", "security", "council", "number", "s"})
 AFTER_END_WITHIN = 3  # "after it was closed": the end's word this close after "it"
 ENDED_PRONOUNS = frozenset({"it", "they", "its"})
 # Questions for an office's contact details ("the liaison office's street address", "its
@@ -1679,7 +1690,9 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     an "assessment" of how well something went ('has it been a success?', 'how effective
     ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "size" ('how big is ...'), a "succession"
     ('what replaced ...'), "compliance" ('was it ever violated?'), "opposition" ('which
-    states opposed ...') or a "conclusion" ('what did the workshop conclude?'),
+    states opposed ...'), a "conclusion" ('what did the workshop conclude?'), a
+    "reaction", "criticism" or "suspension" ('was it ever suspended?'), a "resolution"
+    ('which resolution created kfor?', `_asks_resolution`),
     a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
     details ('the street address', 'its website', which no card states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
@@ -1696,6 +1709,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
             kinds.add(kind)
     if _asks_after_its_end(toks):
         kinds.add("succession")
+    if _asks_resolution(toks):
+        kinds.add("resolution")
     if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
         kinds.add("place")
     if _asks_country(toks):
@@ -1736,9 +1751,26 @@ _OWN_WORDS = (
     ("compliance", COMPLIANCE_ASKS, COMPLIANCE_WORDS),
     ("opposition", OPPOSITION_WORDS, OPPOSITION_WORDS),
     ("conclusion", CONCLUSION_WORDS, CONCLUSION_WORDS),
+    ("reaction", REACTION_WORDS, REACTED_WORDS),
+    ("criticism", CRITICISM_WORDS, CRITICISM_WORDS),
+    ("suspension", SUSPENSION_WORDS, SUSPENSION_WORDS),
+    ("resolution", frozenset(), RESOLUTION_WORDS),
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS)
 _STATED_IN_OWN_WORDS = tuple((kind, stated) for kind, _, stated in _OWN_WORDS)
+
+
+def _asks_resolution(toks: Sequence[str]) -> bool:
+    """'which resolution created kfor?', 'which un security council resolution ...': which
+    or what, then a resolution after words that say whose (`RESOLUTION_LEAD`)."""
+    for i, t in enumerate(toks):
+        if t in ("which", "what"):
+            for word in toks[i + 1 :]:
+                if word in RESOLUTION_WORDS:
+                    return True
+                if word not in RESOLUTION_LEAD:
+                    break
+    return False
 
 
 def _asks_after_its_end(toks: Sequence[str]) -> bool:
@@ -1845,8 +1877,9 @@ def states(
     is a place too, `named_in`), a membership ("accession"), a frequency ("annual",
     "regularly"), a size (a count, or "the largest"), an assessment ("cited as successful
     examples", "vital": the sources judge little, and a card that does not cannot say
-    whether a mission failed), a succession ("its successor SFOR"), compliance, opposition
-    or a conclusion in words of their own (`_OWN_WORDS`). Never contact details: no source
+    whether a mission failed), a succession ("its successor SFOR"), compliance, opposition,
+    a conclusion, a reaction, criticism, a suspension or a resolution in words of their own
+    (`_OWN_WORDS`). Never contact details: no source
     gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
