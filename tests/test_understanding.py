@@ -982,6 +982,7 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         "what was the reaction to the 2019 joint statement?",
         "did the osce criticise nato's bombing of yugoslavia?",
         "was the dppa-osce partnership ever suspended?",
+        "who proposed the nato-osce staff talks?",
         # which resolution: the KFOR card says "a United Nations mandate", names none
         "which resolution created kfor?",
         # the officials who signed: the workplan's card names the bodies that signed it

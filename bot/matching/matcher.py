@@ -295,6 +295,7 @@ CRITICISM_WORDS = frozenset(
     critics controversy controversial""".split()
 )
 SUSPENSION_WORDS = frozenset("suspend suspended suspends suspension halted paused frozen".split())
+PROPOSAL_WORDS = frozenset("propose proposed proposes proposal proposals suggested".split())
 # "which resolution created kfor?": a card answers with a resolution it names ("UNSCR
 # 1244"), not with "a United Nations mandate"; the words between "which" and it
 RESOLUTION_WORDS = frozenset({"resolution", "resolutions", "unscr", "res"})
@@ -1691,7 +1692,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "size" ('how big is ...'), a "succession"
     ('what replaced ...'), "compliance" ('was it ever violated?'), "opposition" ('which
     states opposed ...'), a "conclusion" ('what did the workshop conclude?'), a
-    "reaction", "criticism" or "suspension" ('was it ever suspended?'), a "resolution"
+    "reaction", "criticism", "suspension" ('was it ever suspended?') or "proposal" ('who
+    proposed the staff talks?'), a "resolution"
     ('which resolution created kfor?', `_asks_resolution`),
     a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
     details ('the street address', 'its website', which no card states), a "country"
@@ -1754,6 +1756,7 @@ _OWN_WORDS = (
     ("reaction", REACTION_WORDS, REACTED_WORDS),
     ("criticism", CRITICISM_WORDS, CRITICISM_WORDS),
     ("suspension", SUSPENSION_WORDS, SUSPENSION_WORDS),
+    ("proposal", PROPOSAL_WORDS, PROPOSAL_WORDS | {"initiative"}),
     ("resolution", frozenset(), RESOLUTION_WORDS),
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS)
@@ -1878,7 +1881,8 @@ def states(
     "regularly"), a size (a count, or "the largest"), an assessment ("cited as successful
     examples", "vital": the sources judge little, and a card that does not cannot say
     whether a mission failed), a succession ("its successor SFOR"), compliance, opposition,
-    a conclusion, a reaction, criticism, a suspension or a resolution in words of their own
+    a conclusion, a reaction, criticism, a suspension, a proposal or a resolution in words
+    of their own
     (`_OWN_WORDS`). Never contact details: no source
     gives any."""
     kinds = {"date"} if card_years(card) else set()
