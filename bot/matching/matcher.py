@@ -249,7 +249,8 @@ PLACE_ASKS = frozenset(
 # words name no text ("what do nato and the osce both say ...")
 SAY_WORDS = frozenset(
     """say says said state states stated mention mentions mentioned authorise authorises
-    authorised authorize authorizes authorized require requires""".split()
+    authorised authorize authorizes authorized require requires allow allows permit
+    permits""".split()
 )
 AUX_WORDS = frozenset({"do", "does", "did"})
 SPEAKER_WITHIN = 8
@@ -296,6 +297,8 @@ CRITICISM_WORDS = frozenset(
 )
 SUSPENSION_WORDS = frozenset("suspend suspended suspends suspension halted paused frozen".split())
 PROPOSAL_WORDS = frozenset("propose proposed proposes proposal proposals suggested".split())
+BINDING_WORDS = frozenset("binding legally enforceable nonbinding".split())
+MERGER_WORDS = frozenset("merge merged merger mergers merging".split())
 # "which resolution created kfor?": a card answers with a resolution it names ("UNSCR
 # 1244"), not with "a United Nations mandate"; the words between "which" and it
 RESOLUTION_WORDS = frozenset({"resolution", "resolutions", "unscr", "res"})
@@ -1692,8 +1695,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "size" ('how big is ...'), a "succession"
     ('what replaced ...'), "compliance" ('was it ever violated?'), "opposition" ('which
     states opposed ...'), a "conclusion" ('what did the workshop conclude?'), a
-    "reaction", "criticism", "suspension" ('was it ever suspended?') or "proposal" ('who
-    proposed the staff talks?'), a "resolution"
+    "reaction", "criticism", "suspension" ('was it ever suspended?'), "proposal" ('who
+    proposed the staff talks?'), "binding" force or a "merger", a "resolution"
     ('which resolution created kfor?', `_asks_resolution`),
     a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
     details ('the street address', 'its website', which no card states), a "country"
@@ -1757,6 +1760,8 @@ _OWN_WORDS = (
     ("criticism", CRITICISM_WORDS, CRITICISM_WORDS),
     ("suspension", SUSPENSION_WORDS, SUSPENSION_WORDS),
     ("proposal", PROPOSAL_WORDS, PROPOSAL_WORDS | {"initiative"}),
+    ("binding", BINDING_WORDS, BINDING_WORDS),
+    ("merger", MERGER_WORDS, MERGER_WORDS),
     ("resolution", frozenset(), RESOLUTION_WORDS),
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS)
@@ -1881,8 +1886,8 @@ def states(
     "regularly"), a size (a count, or "the largest"), an assessment ("cited as successful
     examples", "vital": the sources judge little, and a card that does not cannot say
     whether a mission failed), a succession ("its successor SFOR"), compliance, opposition,
-    a conclusion, a reaction, criticism, a suspension, a proposal or a resolution in words
-    of their own
+    a conclusion, a reaction, criticism, a suspension, a proposal, binding force, a merger
+    or a resolution in words of their own
     (`_OWN_WORDS`). Never contact details: no source
     gives any."""
     kinds = {"date"} if card_years(card) else set()
