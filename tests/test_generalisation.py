@@ -30,7 +30,7 @@ FLOORS = {
     "blind_queries_5.yaml": 0.95,  # 145/150; 138 after session 4; 126/150 when written
     # Session 5: 6 leans on everyday words and near-miss out-of-scope questions (50 each)
     # and was read to find kinds of miss; 7 is a standard set, only scored.
-    "blind_queries_6.yaml": 0.84,  # 128/150 (127 after session 12); 107/150 when written (at 47fff5b)
+    "blind_queries_6.yaml": 0.86,  # 130/150 (128 after session 16, 127 after session 12); 107/150 when written (at 47fff5b)
     "blind_queries_8.yaml": 0.95,  # 115/120 (114 after session 12); 85 at 47fff5b (out of scope 52/80, now 75); 80
     # ask a covered subject for what the sources do not say, 40 ask what they do
     "blind_queries_7.yaml": 0.94,  # 142/150 (141 after session 12); 129/150 when written (at 47fff5b)
@@ -47,11 +47,11 @@ FLOORS = {
     # Session 13: two more sets of 100 by a fresh blind writer, the same mix. Both were read
     # (15 by mistake, after its opening words were printed at 68/100).
     "blind_queries_14.yaml": 0.83,  # 84/100; 73/100 when written (at 5c3afbe)
-    "blind_queries_15.yaml": 0.76,  # 78/100; 63/100 when written (at 5c3afbe)
+    "blind_queries_15.yaml": 0.81,  # 81/100 (78 after session 16); 63/100 when written (at 5c3afbe)
     # Session 14: 16 by a fresh blind writer (40 everyday, 25 out of scope, 15 chatter), only
     # scored, never read; 17 (60 near-miss out of scope, 60 everyday) by another, read.
     "blind_queries_16.yaml": 0.87,  # 87/100 (85 after session 14); 84/100 when written (at 0eb690e)
-    "blind_queries_17.yaml": 0.8,  # 97/120 (95 after session 15, 92 after session 14); 87/120 when written (at a62441b)
+    "blind_queries_17.yaml": 0.84,  # 101/120 (98 after session 16, 95 after session 15, 92 after session 14); 87/120 when written (at a62441b)
     # Session 15: two more sets by fresh blind writers, only scored, never read: 18 (40
     # everyday, 30 out of scope) and 19 (50 everyday, 30 out of scope), written to confirm
     # what was adopted on 18.
