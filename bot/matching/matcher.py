@@ -1006,9 +1006,9 @@ class Matcher:
         clearly closer than any other card's (`_clear`), or when words and meaning together
         point at it (`_together`), or when words rank it first and meaning clearly agrees
         (`_agreed`), or, in a query of words the cards know (`known`), when words and
-        meaning both put it first, however narrowly (`_agreed` too). Close but not clear, it is offered as
-        "did you mean" when words found nothing. Otherwise what the words found (`words`)
-        stands."""
+        meaning both put it first, however narrowly (`_agreed` too). Close but not clear,
+        it is offered as "did you mean" when words found nothing. Otherwise what the words
+        found (`words`) stands."""
         meaning = self._meaning
         per_card = meaning.closeness(text) if meaning is not None else None
         if meaning is None or per_card is None:
@@ -1690,22 +1690,22 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     "end" ('when did SFOR end?': a card that dates what a force did may not date its end),
     a "person" who held an office ('who was the un secretary-general ...', `_asks_holder`),
     a "signer" ('who signed ...', 'the signatories of ...'), the "officials" who did
-    something ('which officials ...', 'name the people who ...'),
-    an "assessment" of how well something went ('has it been a success?', 'how effective
-    ...', 'where has it worked well?'), a "frequency" ('how often ...'), a "size" ('how big is ...'), a "succession"
-    ('what replaced ...'), "compliance" ('was it ever violated?'), "opposition" ('which
-    states opposed ...'), a "conclusion" ('what did the workshop conclude?'), a
-    "reaction", "criticism", "suspension" ('was it ever suspended?'), "proposal" ('who
-    proposed the staff talks?'), "binding" force or a "merger", a "resolution"
-    ('which resolution created kfor?', `_asks_resolution`),
-    a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
+    something ('which officials ...', 'name the people who ...'), an "assessment" of how
+    well something went ('has it been a success?', 'how effective ...', 'where has it
+    worked well?'), a "frequency" ('how often ...'), a "size" ('how big is ...'), a
+    "succession" ('what replaced ...', `_asks_after_its_end`), "compliance" ('was it ever
+    violated?'), "opposition" ('which states opposed ...'), a "conclusion" ('what did the
+    workshop conclude?'), a "reaction", "criticism", a "suspension" ('was it ever
+    suspended?'), a "proposal" ('who proposed the staff talks?'), "binding" force, a
+    "merger", a "resolution" ('which resolution created kfor?', `_asks_resolution`) (the
+    kinds asked by a word: `_OWN_WORDS`), a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
     details ('the street address', 'its website', which no card states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
     if pairs & FREQUENCY_ASKS:
         kinds.add("frequency")
-    if pairs & ASSESS_PAIRS or not ASSESS_WORDS.isdisjoint(toks):
+    if pairs & ASSESS_PAIRS:
         kinds.add("assessment")
     if pairs & CONTACT_PAIRS or not CONTACT_WORDS.isdisjoint(toks):
         kinds.add("contact")
@@ -1740,7 +1740,7 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("money")
     if _asks_holder(toks, pairs):
         kinds.add("person")
-    if pairs & SIGNER_ASKS or not SIGNERS.isdisjoint(toks):
+    if pairs & SIGNER_ASKS:
         kinds.add("signer")
     if pairs & OFFICIALS_ASKS or any(
         pair == ("name", "the") and toks[i + 2 : i + 3] and toks[i + 2] in OFFICIALS
@@ -1750,8 +1750,16 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     return frozenset(kinds)
 
 
-# the kinds asked and stated in words of their own: (kind, words that ask, words that state)
+# The kinds of fact a card states by a word of its own, and the words that ask for them:
+# (kind, words that ask, words that state). A kind asked by a phrase rather than a word
+# ("how often", "after it closed", "which resolution") has its asking in `_asks_for`.
 _OWN_WORDS = (
+    ("assessment", ASSESS_WORDS, ASSESS_WORDS),
+    ("signer", SIGNERS, SIGN_WORDS),
+    ("officials", frozenset(), OFFICIAL_TITLES),
+    ("frequency", frozenset(), FREQUENCY_WORDS),
+    ("size", frozenset(), SIZE_WORDS),
+    ("membership", frozenset(), MEMBERSHIP_WORDS),
     ("succession", SUCCESSION_WORDS, SUCCESSION_WORDS),
     ("compliance", COMPLIANCE_ASKS, COMPLIANCE_WORDS),
     ("opposition", OPPOSITION_WORDS, OPPOSITION_WORDS),
@@ -1764,8 +1772,12 @@ _OWN_WORDS = (
     ("merger", MERGER_WORDS, MERGER_WORDS),
     ("resolution", frozenset(), RESOLUTION_WORDS),
 )
-_ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS)
-_STATED_IN_OWN_WORDS = tuple((kind, stated) for kind, _, stated in _OWN_WORDS)
+_ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS if asks)
+# each stating word with the kinds it states, for one look-up a word of a card (`states`)
+_KINDS_STATED_BY: dict[str, frozenset[str]] = {
+    word: frozenset(kind for kind, _, stated in _OWN_WORDS if word in stated)
+    for word in frozenset().union(*(stated for _, _, stated in _OWN_WORDS))
+}
 
 
 def _asks_resolution(toks: Sequence[str]) -> bool:
@@ -1879,16 +1891,15 @@ def states(
     year, or a number word: "five Western Balkans countries"), money (its financing), a
     date (a dated event, or a year in its texts), a month or a day (an event dated to one),
     an end (a dated event that says one: "the mission was forced to withdraw"), a person
-    (named after an office word, `_names_holder`), a signer (a text it says was signed),
-    officials (an official's title: "the UN Secretary-General"), a
-    place or a country (one of `places` or `countries`, the thesaurus's, folded; a country
-    is a place too, `named_in`), a membership ("accession"), a frequency ("annual",
-    "regularly"), a size (a count, or "the largest"), an assessment ("cited as successful
-    examples", "vital": the sources judge little, and a card that does not cannot say
-    whether a mission failed), a succession ("its successor SFOR"), compliance, opposition,
-    a conclusion, a reaction, criticism, a suspension, a proposal, binding force, a merger
-    or a resolution in words of their own
-    (`_OWN_WORDS`). Never contact details: no source
+    (named after an office word, `_names_holder`), a place or a country (one of `places`
+    or `countries`, the thesaurus's, folded; a country is a place too, `named_in`), a size
+    (a count, or "the largest"), and the kinds a word of their own states (`_OWN_WORDS`):
+    a signer (a text it says was signed), officials (an official's title: "the UN
+    Secretary-General"), a membership ("accession"), a frequency ("annual", "regularly"),
+    an assessment ("cited as successful examples", "vital": the sources judge little, and a
+    card that does not cannot say whether a mission failed), a succession ("its successor
+    SFOR"), compliance, opposition, a conclusion, a reaction, criticism, a suspension, a
+    proposal, binding force, a merger or a resolution. Never contact details: no source
     gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
@@ -1907,23 +1918,9 @@ def states(
     for word in tokens(" ".join(texts)):
         if _is_count(word):
             kinds.update(("count", "size"))
-        if word in SIZE_WORDS:
-            kinds.add("size")
         if stem(word) in MONEY_STEMS:
             kinds.add("money")
-        if word in MEMBERSHIP_WORDS:
-            kinds.add("membership")
-        if word in SIGN_WORDS:
-            kinds.add("signer")
-        if word in OFFICIAL_TITLES:
-            kinds.add("officials")
-        if word in ASSESS_WORDS:
-            kinds.add("assessment")
-        if word in FREQUENCY_WORDS:
-            kinds.add("frequency")
-        for kind, words in _STATED_IN_OWN_WORDS:
-            if word in words:
-                kinds.add(kind)
+        kinds.update(_KINDS_STATED_BY.get(word, ()))
     return frozenset(kinds)
 
 
@@ -1994,9 +1991,10 @@ def _only_money(subjects: Sequence[_Unit]) -> bool:
 
 
 def _speaker(toks: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
-    """The words between 'do/does/did' and 'say/state/mention' ('what did UNSCR 1244 say
-    about Kosovo?'): a text whose content the query asks for, and what it is asked to say
-    it about, the words after 'about' right after the verb; both empty when none."""
+    """The words between 'do/does/did' and a verb of what a text says (`SAY_WORDS`: 'what
+    did UNSCR 1244 say about Kosovo?', 'what did UNSCR 1031 authorise?'): a text whose
+    content the query asks for, and what it is asked to say it about, the words after
+    'about' right after the verb; both empty when none."""
     for i, t in enumerate(toks):
         if t in SAY_WORDS:
             for j in range(i - 1, max(-1, i - SPEAKER_WITHIN - 1), -1):
