@@ -15,6 +15,7 @@ from bot.answers import Answerer
 from bot.cards import Card, Corpus, Source
 from bot.cards.model import Thesaurus
 from bot.matching import Matcher
+from bot.matching.dates import say_dates
 from bot.matching.matcher import asked_words
 from bot.matching.names import say_names
 from bot.matching.text import tokens
@@ -1017,6 +1018,21 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         # how big: the workplan's card names the Conflict Prevention Centre, not its size
         "how big is the osce conflict prevention centre?",
         "what size is the un liaison office?",
+        # what followed from a thing, how a resolution was voted, who took part, who
+        # founded a body, how long one meeting lasts, who holds an office asked in keywords,
+        # which text is better, who left a treaty: no card on these says
+        "what were the consequences of the kosovo verification mission withdrawal?",
+        "was unscr 1244 adopted unanimously?",
+        "which experts took part in the un-osce staff exchanges under the 2014 workplan?",
+        "who founded the osce action against terrorism unit?",
+        "how long do the nato-osce staff talks last?",
+        "atu director",
+        "is the vienna document better than the cfe treaty?",
+        "who pulled out of the cfe treaty?",
+        # "where" with a verb of place, anywhere in the sentence: the card names no venue
+        "tell me where the osce climate change conference was held in 2023",
+        # the month of another event than the one the card dates to the month
+        "in what month did ifor hand over to sfor?",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:
@@ -1131,6 +1147,18 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
         ),
         # the organisations, or both of them, say it: no text is asked for
         ("what does nato say about the osce's role in arms control?", "nato-osce-arms-control"),
+        # a start and an end on the card say how long; "opened" says how it came about;
+        # "forced to withdraw" says who pulled out; the month of the event asked
+        (
+            "how long did the kosovo verification mission last?",
+            "nato-osce-kosovo-verification-mission",
+        ),
+        ("who set up the un liaison office in vienna?", "un-liaison-office-vienna"),
+        (
+            "why did the kosovo verification mission have to pull out?",
+            "nato-osce-kosovo-verification-mission",
+        ),
+        ("what month was unscr 1031 adopted?", "nato-osce-bosnia-joint-action-programme"),
         (
             "what do nato and the osce both say is needed for crisis management?",
             "nato-osce-crisis-management",
@@ -1154,3 +1182,30 @@ def test_the_country_list_is_one_word_names_without_the_cards_own(corpus) -> Non
 def test_address_as_a_verb_asks_what_is_done_not_for_contact_details(answerer) -> None:
     query = "how does nato address trafficking in human beings?"
     assert card_of(answerer, query) == "nato-osce-thb-cooperation"
+
+
+def test_next_that_moves_a_chat_on_does_not_ask_about_the_future(answerer) -> None:
+    """'thanks! next: ...' opens the next question; 'the next council' asks past the
+    sources."""
+    query = "thanks! next: does the osce contribute to nato counter-terrorism training?"
+    assert card_of(answerer, query) == "nato-osce-counter-terrorism-training-newsletter"
+    assert suggested_only(answerer, "when is the next osce ministerial council?")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("in kosovo in 98-99", "in kosovo in 1998-1999"),
+        ("the 1998-99 mission", "the 1998-1999 mission"),
+        ("'98-'99", "1998-1999"),
+        ("10-12 people", "10-12 people"),  # not years
+        ("2019-12", "2019-12"),  # the second is not after the first
+    ],
+)
+def test_a_span_of_years_in_two_digits_is_read_as_years(text, said) -> None:
+    assert say_dates(text) == said
+
+
+def test_a_two_digit_span_of_years_finds_the_card_of_those_years(answerer) -> None:
+    query = "while the osce had checkers on the ground in kosovo in 98-99 what was nato doing"
+    assert card_of(answerer, query) == "nato-osce-kosovo-verification-mission"

@@ -53,6 +53,11 @@ _PART_OF_YEAR = re.compile(
 )
 # '99, ’03 (not '90s, a decade, read by `span_of`)
 _SHORT_YEAR = re.compile(r"(?<![\w'’])['’](\d\d)\b(?!['’]?s\b)")
+# "1998-99", "98-99", "'98-'99": a span of years with the second (or both) in two digits.
+# Bare two-digit pairs only from '70 ("10-12 people" is no span), each year after the first.
+_YEAR_SPAN = re.compile(rf"\b({_YEAR})\s*[-\u2013/]\s*['’]?(\d\d)\b(?![-/.]\d)")
+_SHORT_SPAN = re.compile(r"(?<![\w'’/.-])['’]?([7-9]\d)\s*[-\u2013/]\s*['’]?(\d\d)\b(?![-/.]\d)")
+MAX_SHORT_SPAN = 10  # years: "92-95" is a span, "98-12" is not
 _RELATIVE = re.compile(r"\b(this|last|past|previous|next|coming)\s+year\b", re.IGNORECASE)
 _RELATIVE_OFFSET = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}
 # "20 years ago", "a decade ago", "thirty years ago": the year that many before today's
@@ -70,7 +75,7 @@ _AGO = re.compile(
 
 def say_dates(text: str, today: dt.date | None = None) -> str:
     """`text` with its dates in the forms the matcher reads: "1999-06-10" and "10 June 1999"
-    say "june 1999", "'99" says "1999", "the first half of 2016" says "2016", and with
+    say "june 1999", "'99" says "1999", "1998-99" and "98-99" say "1998-1999", "the first half of 2016" says "2016", and with
     `today`, "last year" says the year before it and "20 years ago" the year 20 before it.
     Everything else is left as it was."""
     lower = text.lower()
@@ -81,6 +86,8 @@ def say_dates(text: str, today: dt.date | None = None) -> str:
     text = _DAY_MONTH.sub(lambda m: m[1], text)
     text = _MONTH_DAY.sub(lambda m: m[1], text)
     text = _PART_OF_YEAR.sub("", text)
+    text = _YEAR_SPAN.sub(_year_span, text)
+    text = _SHORT_SPAN.sub(_short_span, text)
     text = _SHORT_YEAR.sub(lambda m: str(_century(int(m[1]))), text)
     if today is not None:
         text = _RELATIVE.sub(lambda m: str(today.year + _RELATIVE_OFFSET[m[1].lower()]), text)
@@ -100,6 +107,24 @@ def _numeric(m: re.Match[str]) -> str:
     if 1 <= first <= 12 < second <= 31:  # 12/25/1999: month first
         return f"{MONTH_NAMES[first - 1]} {year}"
     return year  # 10/06/1999: June or October; the year is certain
+
+
+def _year_span(m: re.Match[str]) -> str:
+    """ "1998-99" says "1998-1999" (the second year in the first's century, after it)."""
+    first = int(m[1])
+    second = first - first % 100 + int(m[2])
+    if not 0 < second - first <= MAX_SHORT_SPAN:
+        return m[0]
+    return f"{first}-{second}"
+
+
+def _short_span(m: re.Match[str]) -> str:
+    """ "98-99" says "1998-1999"; "98-01" says "1998-2001"."""
+    first = _century(int(m[1]))
+    second = _century(int(m[2]))
+    if not 0 < second - first <= MAX_SHORT_SPAN:
+        return m[0]
+    return f"{first}-{second}"
 
 
 def _century(two: int) -> int:

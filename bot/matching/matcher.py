@@ -111,6 +111,7 @@ PRESENT_WORDS = frozenset("still anymore currently nowadays".split())
 # put out a statement?"): that asks for an event of the sources, which the office-holders
 # took part in, not for who holds the office now. Asking when someone took office or was
 # appointed (`TENURE_WORDS`) is still a question about the holder.
+WH_WORDS = frozenset("who whom whose what which when where why how".split())
 HEAD_WORDS = frozenset("head heads headed leads leader leaders boss chief".split())
 TENURE_WORDS = frozenset(
     """appoint appointed appointment elect elected chosen choose chose named picked become
@@ -262,7 +263,10 @@ ASSESS_WORDS = frozenset(
     effectively effectiveness ineffective fail fails failed failure failures assess assessment
     worthwhile vital""".split()
 )
-ASSESS_PAIRS = frozenset((verb, "well") for verb in ("work", "worked", "went", "gone"))
+ASSESS_PAIRS = frozenset((verb, "well") for verb in ("work", "worked", "went", "gone")) | {
+    ("better", "than"),  # "is the vienna document better than the cfe treaty?": a judgement
+    ("worse", "than"),
+}
 # how often something happens ("how often does the un chief meet the osce chair?"): stated
 # only in words like these ("annual staff talks", "meet regularly")
 FREQUENCY_ASKS = frozenset({("how", "often"), ("how", "frequently")})
@@ -299,6 +303,43 @@ SUSPENSION_WORDS = frozenset("suspend suspended suspends suspension halted pause
 PROPOSAL_WORDS = frozenset("propose proposed proposes proposal proposals suggested".split())
 BINDING_WORDS = frozenset("binding legally enforceable nonbinding".split())
 MERGER_WORDS = frozenset("merge merged merger mergers merging".split())
+# What something led to ("what were the consequences of the kvm's withdrawal?"): a card
+# that tells the withdrawal and its cause does not tell what followed from it.
+CONSEQUENCE_WORDS = frozenset("consequence consequences aftermath repercussions fallout".split())
+CONSEQUENCE_STATED = CONSEQUENCE_WORDS | frozenset("resulted outcome outcomes impact".split())
+# Who left a treaty or a mission ("who pulled out of the cfe treaty?"): stated only by a
+# card that tells of a withdrawal ("the mission was forced to withdraw").
+WITHDRAWAL_WORDS = frozenset(
+    "withdraw withdraws withdrew withdrawn withdrawing withdrawal withdrawals quit exited".split()
+)
+WITHDRAWAL_PAIRS = frozenset((verb, "out") for verb in ("pull", "pulls", "pulled", "pulling"))
+# How a resolution was voted ("was unscr 1244 adopted unanimously?"); no source says.
+# Not the noun "vote", which people say for an election ("during the bosnian vote").
+VOTE_ASKS = frozenset("voted abstain abstained abstention unanimous unanimously".split())
+VOTE_WORDS = VOTE_ASKS | frozenset("vote votes voting".split())
+# Who took part in an event ("the conference's participants", "list the speakers"): a card
+# answers only if it says who attended, joined or spoke.
+PARTICIPANT_WORDS = frozenset("participants attendees delegates delegations speakers".split())
+PARTICIPANT_PAIRS = frozenset((verb, "part") for verb in ("take", "takes", "took", "taking"))
+PARTICIPATION_WORDS = PARTICIPANT_WORDS | frozenset(
+    """attended attend attends joined participated participation participate spoke addressed
+    briefed invited""".split()
+)
+# Who made a body or a text ("who founded the atu?"): a card answers only if it tells how
+# the thing came about.
+FOUNDER_VERBS = frozenset(
+    "founded created established formed started launched set initiated".split()
+)
+FOUNDING_WORDS = FOUNDER_VERBS | frozenset(
+    "founding establish establishment creation opened developed adopted drew drawn mounted".split()
+)
+# How long one event lasted ("how long do the staff talks last?"): a card with a start and
+# an end, or a length in days, weeks or months.
+HOW_LONG = ("how", "long")
+LAST_WORDS = frozenset("last lasts lasted lasting take takes took".split())
+LENGTH_WORDS = frozenset("day days week weeks month months hour hours".split())
+# A keyword query that ends on an office ("atu director", "kfor commander") asks who holds it.
+KEYWORD_HOLDERS = frozenset("director commander head chief boss".split())
 # "which resolution created kfor?": a card answers with a resolution it names ("UNSCR
 # 1244"), not with "a United Nations mandate"; the words between "which" and it
 RESOLUTION_WORDS = frozenset({"resolution", "resolutions", "unscr", "res"})
@@ -316,6 +357,8 @@ CONTACT_PAIRS = frozenset(
 # not "nations": "what united nations ..."; members and allies of an organisation are countries
 COUNTRY_WORDS = frozenset({"country", "countries", "members", "allies"})
 PLACE_WORDS = frozenset({"venue", "venues", "located", "location"})
+# "tell me where the conference was held": "where" anywhere, with a verb of place
+PLACE_VERBS = frozenset("held hosted located based signed headquartered situated".split())
 # Questions about a country's membership of an organisation ("when did sweden join nato?",
 # "the year north macedonia became a nato member"), and the words that state one on a card
 JOIN_WORDS = frozenset({"join", "joins", "joined", "joining"})
@@ -404,6 +447,12 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _MOVING_ON = re.compile(
     r"(?:^|[.!?;:,\-\u2013\u2014]\s*|\b(?:ok|okay|and|so|thx|thanks|cool|great)\s+)now\b"
     r"(?!\s*(?:[?.!]|$))",
+    re.IGNORECASE,
+)
+# "thx! next: does the osce ...", "next question, ...": "next" that moves a chat on
+_NEXT_ON = re.compile(
+    r"(?:^|[.!?;:,\-\u2013\u2014]\s*|\b(?:ok|okay|and|so|thx|thanks|cool|great)\s+)next"
+    r"(?:\s*[:\-\u2013\u2014,]|\s+(?:q|question|one|up)\b)",
     re.IGNORECASE,
 )
 # "the UN's top official": the possessive's "s" is not a part of a word split in two
@@ -795,9 +844,7 @@ class Matcher:
         subjects = [u for u in units if u.word not in ORG_TERMS]
         guarded = (
             any(u.identifier for u in units)
-            or self._asks_after_sources(
-                toks if "now" not in toks else _without_moving_on(text, toks)
-            )
+            or self._asks_after_sources(_without_moving_on(text, toks))
             or _asks_how_to(toks)
             or not BEYOND_PAIRS.isdisjoint(itertools.pairwise(toks))
             or _who_is_named(text, toks)
@@ -1227,6 +1274,8 @@ class Matcher:
             return False
         if "count" in asked and not self._counts(card, toks):
             return False
+        if not asked.isdisjoint(("month", "day")) and not self._dates_what(card, toks):
+            return False
         if "country" in asked and not self._names_country(card, toks):
             return False
         if self._asks_who_named(card, toks):
@@ -1334,6 +1383,23 @@ class Matcher:
                         for w in after
                     ):
                         return True
+        return False
+
+    def _dates_what(self, card: Card, toks: list[str]) -> bool:
+        """Whether an event `card` dates to the month shares a subject with the query: "in
+        what month did IFOR hand over to SFOR?" is not answered by the month UNSCR 1031 was
+        adopted, the one month the Bosnia card gives."""
+        concepts = self.index.concept_of_stem
+        asked = {stem(t) for t in toks if not is_filler(t) and t not in ORG_TERMS}
+        asked -= {stem(t) for t in (*DATE_WORDS, *MONTHS)}
+        wanted = asked | {c for a in asked for c in concepts.get(a, ())}
+        for event in card.dates:
+            if len(event.date) <= len("yyyy"):
+                continue
+            for word in tokens(event.event):
+                said = stem(word)
+                if said in wanted or not wanted.isdisjoint(concepts.get(said, ())):
+                    return True
         return False
 
     def _names_country(self, card: Card, toks: list[str]) -> bool:
@@ -1697,9 +1763,14 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     violated?'), "opposition" ('which states opposed ...'), a "conclusion" ('what did the
     workshop conclude?'), a "reaction", "criticism", a "suspension" ('was it ever
     suspended?'), a "proposal" ('who proposed the staff talks?'), "binding" force, a
-    "merger", a "resolution" ('which resolution created kfor?', `_asks_resolution`) (the
-    kinds asked by a word: `_OWN_WORDS`), a "place" ('where was it held?', 'which city', 'the venue'), an office's "contact"
-    details ('the street address', 'its website', which no card states), a "country"
+    "merger", a "resolution" ('which resolution created kfor?', `_asks_resolution`), a
+    "consequence" ('what were the consequences of ...'), a "withdrawal" ('who pulled out of
+    the cfe treaty?'), a "vote" ('was it adopted unanimously?'), the "participants" ('which
+    experts took part ...'), a "founder" ('who founded the atu?'), a "duration" ('how long
+    do the staff talks last?') (the kinds asked by a word: `_OWN_WORDS`), a "place"
+    ('where was it held?', 'tell me where it was held', 'which city', 'the venue'), an
+    office's "contact" details ('the street address', 'its website', which no card
+    states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
     kinds = set()
     pairs = set(itertools.pairwise(toks))
@@ -1714,9 +1785,21 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
             kinds.add(kind)
     if _asks_after_its_end(toks):
         kinds.add("succession")
+    if pairs & WITHDRAWAL_PAIRS:
+        kinds.add("withdrawal")
+    if pairs & PARTICIPANT_PAIRS and not {"who", "which"}.isdisjoint(toks):
+        kinds.add("participants")  # "which experts took part in ...?"
+    if any(t == "who" and nxt in FOUNDER_VERBS for t, nxt in pairs):
+        kinds.add("founder")
+    if HOW_LONG in pairs and not LAST_WORDS.isdisjoint(toks):
+        kinds.add("duration")
     if _asks_resolution(toks):
         kinds.add("resolution")
-    if pairs & PLACE_ASKS or not PLACE_WORDS.isdisjoint(toks):
+    if (
+        pairs & PLACE_ASKS
+        or not PLACE_WORDS.isdisjoint(toks)
+        or ("where" in toks and not PLACE_VERBS.isdisjoint(toks))
+    ):
         kinds.add("place")
     if _asks_country(toks):
         kinds.add("country")
@@ -1771,6 +1854,12 @@ _OWN_WORDS = (
     ("binding", BINDING_WORDS, BINDING_WORDS),
     ("merger", MERGER_WORDS, MERGER_WORDS),
     ("resolution", frozenset(), RESOLUTION_WORDS),
+    ("consequence", CONSEQUENCE_WORDS, CONSEQUENCE_STATED),
+    ("withdrawal", WITHDRAWAL_WORDS, WITHDRAWAL_WORDS),
+    ("vote", VOTE_ASKS, VOTE_WORDS),
+    ("participants", PARTICIPANT_WORDS, PARTICIPATION_WORDS),
+    ("founder", frozenset(), FOUNDING_WORDS),
+    ("duration", frozenset(), LENGTH_WORDS),
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS if asks)
 # each stating word with the kinds it states, for one look-up a word of a card (`states`)
@@ -1820,6 +1909,8 @@ def _asks_holder(toks: Sequence[str], pairs: set[tuple[str, str]]) -> bool:
         return True  # "the name of the un liaison office's director"
     if pairs & PERSON_ASKS:
         return True
+    if toks and toks[-1] in KEYWORD_HOLDERS and WH_WORDS.isdisjoint(toks):
+        return True  # "atu director"
     if any(
         t == "who" and nxt in LEAD_VERBS and (i == 0 or toks[i - 1] not in PERSON_NOUNS)
         for i, (t, nxt) in enumerate(itertools.pairwise(toks))
@@ -1899,8 +1990,9 @@ def states(
     an assessment ("cited as successful examples", "vital": the sources judge little, and a
     card that does not cannot say whether a mission failed), a succession ("its successor
     SFOR"), compliance, opposition, a conclusion, a reaction, criticism, a suspension, a
-    proposal, binding force, a merger or a resolution. Never contact details: no source
-    gives any."""
+    proposal, binding force, a merger, a resolution, a consequence, a withdrawal, a vote,
+    participants, how a thing was founded ("opened", "drew up") or a duration (two dated
+    events, or days, weeks or months). Never contact details: no source gives any."""
     kinds = {"date"} if card_years(card) else set()
     if any(len(e.date) > len("yyyy") for e in card.dates):
         kinds.add("month")
@@ -1908,6 +2000,8 @@ def states(
         kinds.add("day")
     if any(stem(w) in END_STEMS for e in card.dates for w in tokens(e.event)):
         kinds.add("end")
+    if len(card.dates) > 1:
+        kinds.add("duration")  # from its first date to its last
     texts = stated_texts(card)
     if named_in(card, places):
         kinds.add("place")
@@ -2020,10 +2114,14 @@ def _who_is_named(text: str, toks: Sequence[str]) -> bool:
 def _without_moving_on(text: str, toks: list[str]) -> list[str]:
     """`toks` without "now" when every "now" of the text moves a chat on to its next
     question ("thx! now the climate bit - ..."), opening a clause, and so does not ask
-    about the present as "who heads nato now?" does."""
-    if toks.count("now") != len(_MOVING_ON.findall(text)):
-        return toks
-    return [t for t in toks if t != "now"]
+    about the present as "who heads nato now?" does; likewise "next" ("thx! next: ...",
+    not "when is the next summit?")."""
+    drop = {
+        word
+        for word, marker in (("now", _MOVING_ON), ("next", _NEXT_ON))
+        if word in toks and toks.count(word) == len(marker.findall(text))
+    }
+    return [t for t in toks if t not in drop] if drop else toks
 
 
 def _after_opening(toks: Sequence[str], leads: Sequence[tuple[str, ...]]) -> Sequence[str]:
