@@ -1209,3 +1209,30 @@ def test_a_span_of_years_in_two_digits_is_read_as_years(text, said) -> None:
 def test_a_two_digit_span_of_years_finds_the_card_of_those_years(answerer) -> None:
     query = "while the osce had checkers on the ground in kosovo in 98-99 what was nato doing"
     assert card_of(answerer, query) == "nato-osce-kosovo-verification-mission"
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        (
+            "what chapter of the un charter is the un chief relying on to push regional partnerships?",
+            "un-liaison-office-vienna",
+        ),
+        (
+            "did the heads of the un and the osce put out a statement together?",
+            "un-joint-statement-2019",
+        ),
+    ],
+)
+def test_a_head_who_does_something_is_not_a_question_of_who_the_head_is(
+    answerer, query, card
+) -> None:
+    """'the UN chief' as the one who acts in a question is not 'who is the UN chief?'."""
+    assert card_of(answerer, query) == card
+
+
+@pytest.mark.parametrize(
+    "query", ["who is the osce chief?", "osce chief", "is the un chief a woman?"]
+)
+def test_a_head_asked_for_as_such_is_past_the_cards(answerer, query) -> None:
+    assert suggested_only(answerer, query)

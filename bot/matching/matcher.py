@@ -112,6 +112,8 @@ PRESENT_WORDS = frozenset("still anymore currently nowadays".split())
 # took part in, not for who holds the office now. Asking when someone took office or was
 # appointed (`TENURE_WORDS`) is still a question about the holder.
 WH_WORDS = frozenset("who whom whose what which when where why how".split())
+COPULAS = frozenset("is are was were can could should must may".split())
+QUESTION_VERBS = frozenset("do does did is are was were has have had can could will would".split())
 HEAD_WORDS = frozenset("head heads headed leads leader leaders boss chief".split())
 TENURE_WORDS = frozenset(
     """appoint appointed appointment elect elected chosen choose chose named picked become
@@ -1244,10 +1246,14 @@ class Matcher:
         (`PRESENT_WORDS`: "is the 1993 framework still in force?")."""
         if not LATER_WORDS.isdisjoint(toks) or not PRESENT_WORDS.isdisjoint(toks):
             return True
-        heads = not HEAD_WORDS.isdisjoint(toks) and (
-            "date" not in self._asked(tuple(toks))
-            or not TENURE_WORDS.isdisjoint(toks)
-            or not TENURE_PAIRS.isdisjoint(itertools.pairwise(toks))
+        heads = (
+            not HEAD_WORDS.isdisjoint(toks)
+            and _asks_for_a_head(toks)
+            and (
+                "date" not in self._asked(tuple(toks))
+                or not TENURE_WORDS.isdisjoint(toks)
+                or not TENURE_PAIRS.isdisjoint(itertools.pairwise(toks))
+            )
         )
         if (
             not heads
@@ -1867,6 +1873,26 @@ _KINDS_STATED_BY: dict[str, frozenset[str]] = {
     word: frozenset(kind for kind, _, stated in _OWN_WORDS if word in stated)
     for word in frozenset().union(*(stated for _, _, stated in _OWN_WORDS))
 }
+
+
+def _asks_for_a_head(toks: Sequence[str]) -> bool:
+    """Whether a query with a word for a head ('chief', 'boss', `HEAD_WORDS`) may ask who
+    the head is: a 'who' or 'name' question ("who is the osce chief?") or keywords ("osce
+    chief"), of the office ("what year did the osce leader change?", "can the osce chief be
+    removed?") or of what the head is ("is the un chief a woman?"), not a question in which
+    the head does something ("do the top bosses of the two ever meet?", "which chapter was
+    the un chief leaning on?")."""
+    if "who" in toks or "name" in toks:
+        return True
+    if any(head in HEAD_WORDS and nxt in TENURE_WORDS for head, nxt in itertools.pairwise(toks)):
+        return True  # "what year did the osce leader change?"
+    if toks and toks[0] in COPULAS:  # "is the un chief a woman?": the head as such
+        for word in toks[1 : 2 + OFFICE_WITHIN]:
+            if word in HEAD_WORDS:
+                return True
+            if word not in ARTICLES and word not in ORG_TERMS:
+                break
+    return WH_WORDS.isdisjoint(toks) and QUESTION_VERBS.isdisjoint(toks)
 
 
 def _asks_resolution(toks: Sequence[str]) -> bool:
