@@ -1236,3 +1236,17 @@ def test_a_head_who_does_something_is_not_a_question_of_who_the_head_is(
 )
 def test_a_head_asked_for_as_such_is_past_the_cards(answerer, query) -> None:
     assert suggested_only(answerer, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "card"),
+    [
+        (
+            "what is the job of the liaison office the un set up next to the osce in vienna?",
+            "un-liaison-office-vienna",
+        ),
+        ("does nato do demining on the ground next to the osce?", "nato-osce-field-cooperation"),
+    ],
+)
+def test_next_to_is_a_place_not_the_future(answerer, query, card) -> None:
+    assert card_of(answerer, query) == card

@@ -122,6 +122,7 @@ TENURE_WORDS = frozenset(
 )
 TENURE_PAIRS = frozenset((verb, "office") for verb in ("take", "takes", "took", "taken", "left"))
 RECENCY_PAIRS = frozenset({("these", "days")})
+PLACE_PAIRS = frozenset({("next", "to")})  # "the office set up next to the osce": a place
 # What became of an agreement after the sources ("has the 2014 workplan been renewed
 # since?"): a question past their end even when it names the year it began, which the
 # words above are not
@@ -1257,7 +1258,10 @@ class Matcher:
         )
         if (
             not heads
-            and not any(t in RECENCY_WORDS for t in toks)
+            and not any(
+                t in RECENCY_WORDS and (t, nxt) not in PLACE_PAIRS
+                for t, nxt in itertools.pairwise([*toks, ""])
+            )
             and not RECENCY_PAIRS.intersection(itertools.pairwise(toks))
             and not _who_holds(toks)
         ):
