@@ -27,36 +27,36 @@ FLOORS = {
     # Session 4 added the meaning tier and an everyday question per card, written blind.
     "blind_queries_3.yaml": 0.96,  # 147/150 (146 after session 12); 141 after session 4; 126/150 when written
     "blind_queries_4.yaml": 0.95,  # 146/150; 131 after session 3; 119/150 when written
-    "blind_queries_5.yaml": 0.95,  # 145/150; 138 after session 4; 126/150 when written
+    "blind_queries_5.yaml": 0.98,  # 148/150 after session 18; 145/150; 138 after session 4; 126/150 when written
     # Session 5: 6 leans on everyday words and near-miss out-of-scope questions (50 each)
     # and was read to find kinds of miss; 7 is a standard set, only scored.
     "blind_queries_6.yaml": 0.86,  # 130/150 (128 after session 16, 127 after session 12); 107/150 when written (at 47fff5b)
-    "blind_queries_8.yaml": 0.95,  # 115/120 (114 after session 12); 85 at 47fff5b (out of scope 52/80, now 75); 80
+    "blind_queries_8.yaml": 0.97,  # 117/120 after session 18; 115/120 (114 after session 12); 85 at 47fff5b (out of scope 52/80, now 75); 80
     # ask a covered subject for what the sources do not say, 40 ask what they do
-    "blind_queries_7.yaml": 0.94,  # 142/150 (141 after session 12); 129/150 when written (at 47fff5b)
+    "blind_queries_7.yaml": 0.96,  # 145/150 after session 18; 142/150 (141 after session 12); 129/150 when written (at 47fff5b)
     # Session 9: a standard set (30 everyday, 30 out of scope), only scored, never read.
-    "blind_queries_9.yaml": 0.92,  # 139/150 (136 after session 15, 135 after session 12); 131/150 when written (at 2882a9a)
+    "blind_queries_9.yaml": 0.93,  # 140/150 after session 18; 139/150 (136 after session 15, 135 after session 12); 131/150 when written (at 2882a9a)
     # Session 10: two more standard sets (35 everyday, 30 out of scope). 10 was read after
     # its first score to find kinds of miss; 11 is only scored, never read.
     "blind_queries_10.yaml": 0.89,  # 134/150 (135 after session 12, 132 after session 11, 129 after 10); 123/150 when written (at 0871b85)
-    "blind_queries_11.yaml": 0.87,  # 133/150 (131 after session 14, 129 after session 12, 127 after session 11, 125 after 10); 122/150 when written (at 0871b85)
+    "blind_queries_11.yaml": 0.89,  # 134/150 after session 18; 133/150 (131 after session 14, 129 after session 12, 127 after session 11, 125 after 10); 122/150 when written (at 0871b85)
     # Session 12: two sets of 100 by one more blind writer (40 everyday, 25 out of scope, 10
     # chatter). 12 was read after its first score; 13 is only scored, never read.
     "blind_queries_12.yaml": 0.85,  # 86/100 (84 after session 12); 79/100 when written (at 1e14097)
     "blind_queries_13.yaml": 0.76,  # 77/100 (75 after session 12); 72/100 when written (at 1e14097)
     # Session 13: two more sets of 100 by a fresh blind writer, the same mix. Both were read
     # (15 by mistake, after its opening words were printed at 68/100).
-    "blind_queries_14.yaml": 0.83,  # 84/100; 73/100 when written (at 5c3afbe)
-    "blind_queries_15.yaml": 0.81,  # 81/100 (78 after session 16); 63/100 when written (at 5c3afbe)
+    "blind_queries_14.yaml": 0.86,  # 86/100 after session 18; 84/100; 73/100 when written (at 5c3afbe)
+    "blind_queries_15.yaml": 0.82,  # 82/100 after session 18; 81/100 (78 after session 16); 63/100 when written (at 5c3afbe)
     # Session 14: 16 by a fresh blind writer (40 everyday, 25 out of scope, 15 chatter), only
     # scored, never read; 17 (60 near-miss out of scope, 60 everyday) by another, read.
-    "blind_queries_16.yaml": 0.87,  # 87/100 (85 after session 14); 84/100 when written (at 0eb690e)
+    "blind_queries_16.yaml": 0.88,  # 88/100 after session 18; 87/100 (85 after session 14); 84/100 when written (at 0eb690e)
     "blind_queries_17.yaml": 0.84,  # 101/120 (98 after session 16, 95 after session 15, 92 after session 14); 87/120 when written (at a62441b)
     # Session 15: two more sets by fresh blind writers, only scored, never read: 18 (40
     # everyday, 30 out of scope) and 19 (50 everyday, 30 out of scope), written to confirm
     # what was adopted on 18.
-    "blind_queries_18.yaml": 0.83,  # 83/100; 78/100 when written (at cf3c7c2)
-    "blind_queries_19.yaml": 0.87,  # 87/100 (85 after session 15); 83/100 when written (at cf3c7c2)
+    "blind_queries_18.yaml": 0.84,  # 84/100 after session 18; 83/100; 78/100 when written (at cf3c7c2)
+    "blind_queries_19.yaml": 0.91,  # 91/100 after session 18; 87/100 (85 after session 15); 83/100 when written (at cf3c7c2)
     # Session 16: 20 by a fresh blind writer (45 out of scope, 36 of them near misses; 35
     # everyday), only scored, never read (but for its first two everyday queries, printed
     # by mistake).
@@ -64,7 +64,7 @@ FLOORS = {
     # Session 17: 21 by a fresh blind writer (50 out of scope, 40 of them near misses; 30
     # everyday), only scored, never read (but for its first everyday query, printed by
     # mistake).
-    "blind_queries_21.yaml": 0.91,  # 91/100; 91/100 when written (at 3b53221)
+    "blind_queries_21.yaml": 0.92,  # 92/100 after session 18; 91/100; 91/100 when written (at 3b53221)
     # Session 18: 22 by a fresh blind writer (50 out of scope, 40 of them near misses; 30
     # everyday), scored first (84/100, out of scope 45/50), then read to find kinds of miss.
     "blind_queries_22.yaml": 0.91,  # 91/100; 84/100 when written (at 8139c09)
