@@ -75,9 +75,9 @@ _AGO = re.compile(
 
 def say_dates(text: str, today: dt.date | None = None) -> str:
     """`text` with its dates in the forms the matcher reads: "1999-06-10" and "10 June 1999"
-    say "june 1999", "'99" says "1999", "1998-99" and "98-99" say "1998-1999", "the first half of 2016" says "2016", and with
-    `today`, "last year" says the year before it and "20 years ago" the year 20 before it.
-    Everything else is left as it was."""
+    say "june 1999", "'99" says "1999", "1998-99" and "98-99" say "1998-1999", "the first
+    half of 2016" says "2016", and with `today`, "last year" says the year before it and "20
+    years ago" the year 20 before it. Everything else is left as it was."""
     lower = text.lower()
     if not any(c.isdigit() for c in text) and "year" not in lower and " ago" not in lower:
         return text  # the common case: no date to rewrite
@@ -112,19 +112,18 @@ def _numeric(m: re.Match[str]) -> str:
 def _year_span(m: re.Match[str]) -> str:
     """ "1998-99" says "1998-1999" (the second year in the first's century, after it)."""
     first = int(m[1])
-    second = first - first % 100 + int(m[2])
-    if not 0 < second - first <= MAX_SHORT_SPAN:
-        return m[0]
-    return f"{first}-{second}"
+    return _span(m[0], first, first - first % 100 + int(m[2]))
 
 
 def _short_span(m: re.Match[str]) -> str:
     """ "98-99" says "1998-1999"; "98-01" says "1998-2001"."""
-    first = _century(int(m[1]))
-    second = _century(int(m[2]))
-    if not 0 < second - first <= MAX_SHORT_SPAN:
-        return m[0]
-    return f"{first}-{second}"
+    return _span(m[0], _century(int(m[1])), _century(int(m[2])))
+
+
+def _span(said: str, first: int, second: int) -> str:
+    """ "first-second" when the second year follows the first within `MAX_SHORT_SPAN`
+    years; otherwise what was `said`, as it was."""
+    return f"{first}-{second}" if 0 < second - first <= MAX_SHORT_SPAN else said
 
 
 def _century(two: int) -> int:

@@ -18,7 +18,7 @@ import heapq
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -447,16 +447,12 @@ COUNTRY_NAMES = frozenset(
 )
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # "now" opening a clause, then more of it: "ok now the kfor thing", "thanks! now, ..."
-_MOVING_ON = re.compile(
-    r"(?:^|[.!?;:,\-\u2013\u2014]\s*|\b(?:ok|okay|and|so|thx|thanks|cool|great)\s+)now\b"
-    r"(?!\s*(?:[?.!]|$))",
-    re.IGNORECASE,
-)
+# where a chat turns to its next question: the start, a punctuation mark or a word of thanks
+_TURN = r"(?:^|[.!?;:,\-\u2013\u2014]\s*|\b(?:ok|okay|and|so|thx|thanks|cool|great)\s+)"
+_MOVING_ON = re.compile(_TURN + r"now\b(?!\s*(?:[?.!]|$))", re.IGNORECASE)
 # "thx! next: does the osce ...", "next question, ...": "next" that moves a chat on
 _NEXT_ON = re.compile(
-    r"(?:^|[.!?;:,\-\u2013\u2014]\s*|\b(?:ok|okay|and|so|thx|thanks|cool|great)\s+)next"
-    r"(?:\s*[:\-\u2013\u2014,]|\s+(?:q|question|one|up)\b)",
-    re.IGNORECASE,
+    _TURN + r"next(?:\s*[:\-\u2013\u2014,]|\s+(?:q|question|one|up)\b)", re.IGNORECASE
 )
 # "the UN's top official": the possessive's "s" is not a part of a word split in two
 # ("s" + "top" is "stop"; "k-for" and "s-for" are). Not "who's", "what's": they are "who is"
@@ -1380,37 +1376,42 @@ class Matcher:
         )
         if at is None:
             return True  # "how much": an amount, of nothing named
-        concepts = self.index.concept_of_stem
         asked = [t for t in toks[at:] if not is_filler(t) and t not in ORG_TERMS][:2]
-        wanted = {stem(t) for t in asked} | {c for t in asked for c in concepts.get(stem(t), ())}
+        wanted = self._stems_and_concepts(asked)
         for text in stated_texts(card):
             words = [w for w in tokens(text) if not is_filler(w)]
             for i, word in enumerate(words):
                 if _is_count(word):
                     after = words[i + 1 : i + 1 + COUNTED_WITHIN]
-                    if any(
-                        stem(w) in wanted or not wanted.isdisjoint(concepts.get(stem(w), ()))
-                        for w in after
-                    ):
+                    if any(self._meets(w, wanted) for w in after):
                         return True
         return False
+
+    def _stems_and_concepts(self, words: Iterable[str]) -> frozenset[str]:
+        """The stems of `words` and the thesaurus concepts they stand for (`_meets`)."""
+        concepts = self.index.concept_of_stem
+        stems = {stem(w) for w in words}
+        return frozenset(stems.union(*(concepts.get(s, ()) for s in stems)))
+
+    def _meets(self, word: str, wanted: frozenset[str]) -> bool:
+        """Whether `word` has a stem or a thesaurus concept of `wanted`."""
+        said = stem(word)
+        return said in wanted or not wanted.isdisjoint(self.index.concept_of_stem.get(said, ()))
 
     def _dates_what(self, card: Card, toks: list[str]) -> bool:
         """Whether an event `card` dates to the month shares a subject with the query: "in
         what month did IFOR hand over to SFOR?" is not answered by the month UNSCR 1031 was
         adopted, the one month the Bosnia card gives."""
-        concepts = self.index.concept_of_stem
-        asked = {stem(t) for t in toks if not is_filler(t) and t not in ORG_TERMS}
-        asked -= {stem(t) for t in (*DATE_WORDS, *MONTHS)}
-        wanted = asked | {c for a in asked for c in concepts.get(a, ())}
-        for event in card.dates:
-            if len(event.date) <= len("yyyy"):
-                continue
-            for word in tokens(event.event):
-                said = stem(word)
-                if said in wanted or not wanted.isdisjoint(concepts.get(said, ())):
-                    return True
-        return False
+        dates = {stem(t) for t in (*DATE_WORDS, *MONTHS)}
+        wanted = self._stems_and_concepts(
+            t for t in toks if not is_filler(t) and t not in ORG_TERMS and stem(t) not in dates
+        )
+        return any(
+            self._meets(word, wanted)
+            for event in card.dates
+            if len(event.date) > len("yyyy")
+            for word in tokens(event.event)
+        )
 
     def _names_country(self, card: Card, toks: list[str]) -> bool:
         """Whether `card` names a country the query does not: the answer to "which countries
