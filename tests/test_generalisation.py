@@ -70,6 +70,15 @@ FLOORS = {
     "blind_queries_22.yaml": 0.91,  # 91/100; 84/100 when written (at 8139c09)
     # ... and 23 by another fresh blind writer, the same mix, only scored, never read.
     "blind_queries_23.yaml": 0.88,  # 88/100; 87/100 when written (at 8139c09)
+    # Session 19: three fresh blind writers, each 30 out of scope (20 near misses), 40
+    # everyday (25's without the organisations' names), 10 each of questions, dates and
+    # chatter. 24 was scored first (84/100), then read to find kinds of miss; 25 and 26 are
+    # only scored, never read. (By mistake a script printed seven held-out queries that a
+    # guard kept from their card, one each of sets 7, 9, 11, 13, 16, 18 and 19: "apart
+    # from", words about the present, a two-digit year. No rule was written for those.)
+    "blind_queries_24.yaml": 0.87,  # 87/100; 84/100 when written (at 6c7cf3e)
+    "blind_queries_25.yaml": 0.82,  # 82/100; 80/100 when written (at 6c7cf3e)
+    "blind_queries_26.yaml": 0.84,  # 84/100; 82/100 when written (at 6c7cf3e)
 }
 
 

@@ -1033,6 +1033,11 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         "tell me where the osce climate change conference was held in 2023",
         # the month of another event than the one the card dates to the month
         "in what month did ifor hand over to sfor?",
+        # the language of a meeting, and what a person said: no card says either
+        "which language is the vienna document written in?",
+        "what languages does the osce counter-terrorism newsletter come in?",
+        "what did the osce chairperson say when meeting nato's secretary general?",
+        "any quotes from nato's secretary general on the osce ministerial council?",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:
@@ -1163,6 +1168,22 @@ def test_a_function_word_no_card_has_is_not_an_unknown_subject(answerer) -> None
             "what do nato and the osce both say is needed for crisis management?",
             "nato-osce-crisis-management",
         ),
+        # what office-holders said in a statement the card is about; a text called "one"
+        (
+            "what did the un secretary-general and the osce chair say in their joint statement?",
+            "un-joint-statement-2019",
+        ),
+        (
+            "what does nato's newest strategy paper, the 2022 one, say about the osce?",
+            "nato-osce-strategic-concept-2022",
+        ),
+        # a contact word saying what kind of thing another is, not asking for a contact
+        (
+            "is there an osce e-mail bulletin on counter-terrorism training that nato writes for?",
+            "nato-osce-counter-terrorism-training-newsletter",
+        ),
+        # what contractions leave ("i'm": "i m") is not a word no card has
+        ("I'm writing a note: when did the staff talks start?", "nato-osce-staff-talks"),
     ],
 )
 def test_what_a_card_states_of_a_text_or_a_judgement_is_answered(answerer, query, card) -> None:

@@ -324,6 +324,31 @@ VOTE_WORDS = VOTE_ASKS | frozenset("vote votes voting".split())
 # answers only if it says who attended, joined or spoke.
 PARTICIPANT_WORDS = frozenset("participants attendees delegates delegations speakers".split())
 PARTICIPANT_PAIRS = frozenset((verb, "part") for verb in ("take", "takes", "took", "taking"))
+# What a person said ("what did the nato secretary general say at the ministerial
+# council?", "his speech", "any quotes from ..."): a card that says the two meet does not
+# say what was said, as one that quotes a statement or a declaration does. A text that
+# says something ("what does unscr 1244 say?") is `_speaker`'s and `_titled`'s.
+REMARK_ASKS = frozenset("speech speeches remarks quote quotes quoted quotation".split())
+REMARK_WORDS = REMARK_ASKS | frozenset(
+    """said stated statement statements declared declaration declarations called urged
+    stressed underlined welcomed affirmed reaffirmed pledged""".split()
+)
+SPEAKING_PEOPLE = (
+    HOLDER_WORDS
+    | OFFICIAL_TITLES
+    | (PERSON_NOUNS - {"one", "ones"})
+    | frozenset("he she minister ministers diplomat diplomats".split())
+)  # not "one": "nato's strategy paper, the latest one, say ..." is a text
+# The language something is done in ("what language are the staff talks held in?", "in which
+# languages is the newsletter?"): no source says. Not "language" alone: "in plain language"
+# says how to answer, and "the language of the strategic concept" its wording.
+LANGUAGE_WORDS = frozenset({"language", "languages"})
+LANGUAGE_ASKS = frozenset(
+    (lead, word) for lead in ("what", "which", "working", "official") for word in LANGUAGE_WORDS
+)
+LANGUAGES_STATED = LANGUAGE_WORDS | frozenset(
+    "english french russian german spanish arabic chinese interpreted translated".split()
+)
 PARTICIPATION_WORDS = PARTICIPANT_WORDS | frozenset(
     """attended attend attends joined participated participation participate spoke addressed
     briefed invited""".split()
@@ -353,9 +378,10 @@ ENDED_PRONOUNS = frozenset({"it", "they", "its"})
 # website", "a phone number for ..."): no card states any, as no source does. "address"
 # only as a noun: "how does nato address trafficking?" asks what it does
 CONTACT_WORDS = frozenset("website websites email emails phone telephone fax".split())
+CONTACT_DETAILS = frozenset("address addresses number numbers details contact contacts".split())
 CONTACT_PAIRS = frozenset(
     {(lead, "address") for lead in ("street", "postal", "mailing", "email", "the", "its", "their")}
-    | {("address", "of"), ("contact", "details"), ("web", "site"), ("e", "mail")}
+    | {("address", "of"), ("contact", "details")}
 )
 # not "nations": "what united nations ..."; members and allies of an organisation are countries
 COUNTRY_WORDS = frozenset({"country", "countries", "members", "allies"})
@@ -1778,7 +1804,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     "consequence" ('what were the consequences of ...'), a "withdrawal" ('who pulled out of
     the cfe treaty?'), a "vote" ('was it adopted unanimously?'), the "participants" ('which
     experts took part ...'), a "founder" ('who founded the atu?'), a "duration" ('how long
-    do the staff talks last?') (the kinds asked by a word: `_OWN_WORDS`), a "place"
+    do the staff talks last?'), a "language" ('what language are the talks held in?') (the
+    kinds asked by a word: `_OWN_WORDS`), a "place"
     ('where was it held?', 'tell me where it was held', 'which city', 'the venue'), an
     office's "contact" details ('the street address', 'its website', which no card
     states), a "country"
@@ -1789,7 +1816,7 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("frequency")
     if pairs & ASSESS_PAIRS:
         kinds.add("assessment")
-    if pairs & CONTACT_PAIRS or not CONTACT_WORDS.isdisjoint(toks):
+    if pairs & CONTACT_PAIRS or _asks_contact(toks):
         kinds.add("contact")
     for kind, words in _ASKED_IN_OWN_WORDS:
         if not words.isdisjoint(toks):
@@ -1798,6 +1825,10 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("succession")
     if pairs & WITHDRAWAL_PAIRS:
         kinds.add("withdrawal")
+    if pairs & LANGUAGE_ASKS:
+        kinds.add("language")
+    if not SPEAKING_PEOPLE.isdisjoint(_speaker(toks)[0]):
+        kinds.add("remark")
     if pairs & PARTICIPANT_PAIRS and not {"who", "which"}.isdisjoint(toks):
         kinds.add("participants")  # "which experts took part in ...?"
     if any(t == "who" and nxt in FOUNDER_VERBS for t, nxt in pairs):
@@ -1871,6 +1902,8 @@ _OWN_WORDS = (
     ("participants", PARTICIPANT_WORDS, PARTICIPATION_WORDS),
     ("founder", frozenset(), FOUNDING_WORDS),
     ("duration", frozenset(), LENGTH_WORDS),
+    ("language", frozenset(), LANGUAGES_STATED),
+    ("remark", REMARK_ASKS, REMARK_WORDS),
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS if asks)
 # each stating word with the kinds it states, for one look-up a word of a card (`states`)
@@ -2127,6 +2160,18 @@ def _speaker(toks: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
                     about = toks[i + 1 : i + 2] == ["about"]
                     return toks[j + 1 : i], toks[i + 2 :] if about else ()
     return (), ()
+
+
+def _asks_contact(toks: Sequence[str]) -> bool:
+    """'the liaison office's website', 'a phone number for ...': a contact word (`CONTACT_WORDS`)
+    as what is asked for, not as a word that says what kind of thing another is ('the
+    e-mail bulletin', 'a phone call'): followed by a word other than filler, it is that."""
+    words = " ".join(toks).replace("e mail", "email").replace("web site", "website").split()
+    return any(
+        t in CONTACT_WORDS
+        and (i + 1 == len(words) or is_filler(words[i + 1]) or words[i + 1] in CONTACT_DETAILS)
+        for i, t in enumerate(words)
+    )
 
 
 def _asks_how_to(toks: Sequence[str]) -> bool:

@@ -121,7 +121,9 @@ STOP_WORDS = frozenset(
 
 # Words that frame a message in chat without saying what it is about. They are dropped like
 # stop words, so "<@U7> thx! and the kfor thing?" is a question about KFOR, not a query two
-# thirds made of words no card has.
+# thirds made of words no card has. So are what contractions leave ("I'm" is "i m", "don't"
+# is "don t") and the same typed without an apostrophe ("dont", "im"): they were read as
+# words no card has, which sank "I'm writing a note: how does ... describe the OSCE?"
 CHATTER_WORDS = frozenset(
     """
     hi hello hey hiya yo morning evening afternoon thanks thank thx ty cheers ok okay cool great
@@ -135,6 +137,9 @@ CHATTER_WORDS = frozenset(
     following follow followup
     til imho tia np omg ngl tbf eod eow tmrw ah oh wow nice yeah yep hm hmmm ooh interesting
     anyway anyways story lowdown scoop deets wat wut wot
+    m ve ll d t don doesn didn isn wasn weren aren hasn haven hadn shouldn couldn wouldn
+    dont doesnt didnt isnt wasnt werent arent hasnt havent hadnt shouldnt couldnt wouldnt
+    cant wont im ive youre theyre thats theres
     """.split()
 ) - {"now"}  # "now" asks for the present, which the out-of-scope guard needs to see
 
