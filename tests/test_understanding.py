@@ -1038,6 +1038,10 @@ def test_a_year_the_card_does_not_state_keeps_it_from_being_the_answer(answerer)
         "what languages does the osce counter-terrorism newsletter come in?",
         "what did the osce chairperson say when meeting nato's secretary general?",
         "any quotes from nato's secretary general on the osce ministerial council?",
+        # what became of a mission after it left, and why something came when it did
+        "what became of the kvm monitors after they left kosovo?",
+        "why did it take the un until 2016 to open its vienna office?",
+        "why was the 2023 trafficking policy update so late?",
     ],
 )
 def test_what_no_card_states_is_offered_not_asserted(answerer, query) -> None:

@@ -339,6 +339,11 @@ SPEAKING_PEOPLE = (
     | (PERSON_NOUNS - {"one", "ones"})
     | frozenset("he she minister ministers diplomat diplomats".split())
 )  # not "one": "nato's strategy paper, the latest one, say ..." is a text
+# Why something came late ("why did it take nato until 2023 to update ...?", "why the
+# delay?"): no source gives a reason for a date, and a card with the date does not say why.
+DELAY_WORDS = frozenset("delay delays delayed postponed postpone late".split())
+DELAY_PAIRS = frozenset({("so", "long"), ("so", "late")})
+TAKE_WORDS = frozenset({"take", "took", "taken", "taking", "takes"})  # "take ... until"
 # The language something is done in ("what language are the staff talks held in?", "in which
 # languages is the newsletter?"): no source says. Not "language" alone: "in plain language"
 # says how to answer, and "the language of the strategic concept" its wording.
@@ -415,6 +420,9 @@ END_STEMS = frozenset(
     for w in """end ended ends finish finished close closed dissolve dissolved disband disbanded
     withdraw withdrew withdrawn withdrawal terminate terminated expire expired""".split()
 )
+# ... and, after "after it" or "after they", the ways people say a mission left ("what
+# happened to the monitors after they left?")
+AFTER_END_STEMS = END_STEMS | frozenset(stem(w) for w in "left leave shut quit".split())
 # Words for an organisation's own start or end ("when was NATO founded?")
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
 WHEN_WORDS = frozenset({"when", "year", "date"})  # asking for a date
@@ -1827,6 +1835,12 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("withdrawal")
     if pairs & LANGUAGE_ASKS:
         kinds.add("language")
+    if "why" in toks and (
+        pairs & DELAY_PAIRS
+        or not DELAY_WORDS.isdisjoint(toks)
+        or ("until" in toks and not TAKE_WORDS.isdisjoint(toks))
+    ):
+        kinds.add("delay")
     if not SPEAKING_PEOPLE.isdisjoint(_speaker(toks)[0]):
         kinds.add("remark")
     if pairs & PARTICIPANT_PAIRS and not {"who", "which"}.isdisjoint(toks):
@@ -1904,6 +1918,7 @@ _OWN_WORDS = (
     ("duration", frozenset(), LENGTH_WORDS),
     ("language", frozenset(), LANGUAGES_STATED),
     ("remark", REMARK_ASKS, REMARK_WORDS),
+    ("delay", frozenset(), DELAY_WORDS),
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS if asks)
 # each stating word with the kinds it states, for one look-up a word of a card (`states`)
@@ -1953,7 +1968,7 @@ def _asks_after_its_end(toks: Sequence[str]) -> bool:
     return any(
         t == "after"
         and nxt in ENDED_PRONOUNS
-        and any(stem(w) in END_STEMS for w in toks[i + 2 : i + 2 + AFTER_END_WITHIN])
+        and any(stem(w) in AFTER_END_STEMS for w in toks[i + 2 : i + 2 + AFTER_END_WITHIN])
         for i, (t, nxt) in enumerate(itertools.pairwise(toks))
     )
 
