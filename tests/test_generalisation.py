@@ -76,7 +76,7 @@ FLOORS = {
     # only scored, never read. (By mistake a script printed seven held-out queries that a
     # guard kept from their card, one each of sets 7, 9, 11, 13, 16, 18 and 19: "apart
     # from", words about the present, a two-digit year. No rule was written for those.)
-    "blind_queries_24.yaml": 0.87,  # 87/100; 84/100 when written (at 6c7cf3e)
+    "blind_queries_24.yaml": 0.89,  # 89/100; 84/100 when written (at 6c7cf3e)
     "blind_queries_25.yaml": 0.82,  # 82/100; 80/100 when written (at 6c7cf3e)
     "blind_queries_26.yaml": 0.84,  # 84/100; 82/100 when written (at 6c7cf3e)
 }

@@ -2181,6 +2181,8 @@ def _asks_contact(toks: Sequence[str]) -> bool:
     """'the liaison office's website', 'a phone number for ...': a contact word (`CONTACT_WORDS`)
     as what is asked for, not as a word that says what kind of thing another is ('the
     e-mail bulletin', 'a phone call'): followed by a word other than filler, it is that."""
+    if CONTACT_WORDS.isdisjoint(toks) and "mail" not in toks and "site" not in toks:
+        return False  # most queries: no join
     words = " ".join(toks).replace("e mail", "email").replace("web site", "website").split()
     return any(
         t in CONTACT_WORDS
