@@ -383,6 +383,7 @@ ENDED_PRONOUNS = frozenset({"it", "they", "its"})
 # website", "a phone number for ..."): no card states any, as no source does. "address"
 # only as a noun: "how does nato address trafficking?" asks what it does
 CONTACT_WORDS = frozenset("website websites email emails phone telephone fax".split())
+CONTACT_SPLIT = frozenset({("e", "mail"), ("web", "site")})  # "e-mail": "email"
 CONTACT_DETAILS = frozenset("address addresses number numbers details contact contacts".split())
 CONTACT_PAIRS = frozenset(
     {(lead, "address") for lead in ("street", "postal", "mailing", "email", "the", "its", "their")}
@@ -423,6 +424,8 @@ END_STEMS = frozenset(
 # ... and, after "after it" or "after they", the ways people say a mission left ("what
 # happened to the monitors after they left?")
 AFTER_END_STEMS = END_STEMS | frozenset(stem(w) for w in "left leave shut quit".split())
+# the stems of words that say a date, which are not what a dated event is about
+DATE_STEMS = frozenset(stem(t) for t in (*DATE_WORDS, *MONTHS))
 # Words for an organisation's own start or end ("when was NATO founded?")
 LIFECYCLE_WORDS = frozenset("founded founding established created formed dissolved".split())
 WHEN_WORDS = frozenset({"when", "year", "date"})  # asking for a date
@@ -1436,9 +1439,8 @@ class Matcher:
         """Whether an event `card` dates to the month shares a subject with the query: "in
         what month did IFOR hand over to SFOR?" is not answered by the month UNSCR 1031 was
         adopted, the one month the Bosnia card gives."""
-        dates = {stem(t) for t in (*DATE_WORDS, *MONTHS)}
         wanted = self._stems_and_concepts(
-            t for t in toks if not is_filler(t) and t not in ORG_TERMS and stem(t) not in dates
+            t for t in toks if not is_filler(t) and t not in ORG_TERMS and stem(t) not in DATE_STEMS
         )
         return any(
             self._meets(word, wanted)
@@ -1818,12 +1820,8 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
     office's "contact" details ('the street address', 'its website', which no card
     states), a "country"
     (`_asks_country`) or a country's "membership" of an organisation (`_asks_membership`)."""
-    kinds = set()
     pairs = set(itertools.pairwise(toks))
-    if pairs & FREQUENCY_ASKS:
-        kinds.add("frequency")
-    if pairs & ASSESS_PAIRS:
-        kinds.add("assessment")
+    kinds = {kind for kind, asks in _ASKED_BY_PAIRS if not asks.isdisjoint(pairs)}
     if pairs & CONTACT_PAIRS or _asks_contact(toks):
         kinds.add("contact")
     for kind, words in _ASKED_IN_OWN_WORDS:
@@ -1831,10 +1829,6 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
             kinds.add(kind)
     if _asks_after_its_end(toks):
         kinds.add("succession")
-    if pairs & WITHDRAWAL_PAIRS:
-        kinds.add("withdrawal")
-    if pairs & LANGUAGE_ASKS:
-        kinds.add("language")
     if "why" in toks and (
         pairs & DELAY_PAIRS
         or not DELAY_WORDS.isdisjoint(toks)
@@ -1863,10 +1857,6 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("membership")
     if pairs & COUNT_ASKS or not COUNT_WORDS.isdisjoint(toks):
         kinds.add("count")
-    if pairs & SIZE_ASKS:
-        kinds.add("size")
-    if pairs & MONTH_ASKS:
-        kinds.add("month")
     if pairs & DAY_ASKS or any(
         tuple(toks[i : i + 3]) in ON_DATE for i, t in enumerate(toks) if t == "on"
     ):
@@ -1879,8 +1869,6 @@ def _asks_for(toks: Sequence[str]) -> frozenset[str]:
         kinds.add("money")
     if _asks_holder(toks, pairs):
         kinds.add("person")
-    if pairs & SIGNER_ASKS:
-        kinds.add("signer")
     if pairs & OFFICIALS_ASKS or any(
         pair == ("name", "the") and toks[i + 2 : i + 3] and toks[i + 2] in OFFICIALS
         for i, pair in enumerate(itertools.pairwise(toks))
@@ -1919,6 +1907,16 @@ _OWN_WORDS = (
     ("language", frozenset(), LANGUAGES_STATED),
     ("remark", REMARK_ASKS, REMARK_WORDS),
     ("delay", frozenset(), DELAY_WORDS),
+)
+# The kinds asked by two words in a row and by nothing else ("how often", "what language")
+_ASKED_BY_PAIRS = (
+    ("frequency", FREQUENCY_ASKS),
+    ("assessment", ASSESS_PAIRS),
+    ("withdrawal", WITHDRAWAL_PAIRS),
+    ("language", LANGUAGE_ASKS),
+    ("size", SIZE_ASKS),
+    ("month", MONTH_ASKS),
+    ("signer", SIGNER_ASKS),
 )
 _ASKED_IN_OWN_WORDS = tuple((kind, asks) for kind, asks, _ in _OWN_WORDS if asks)
 # each stating word with the kinds it states, for one look-up a word of a card (`states`)
@@ -2182,8 +2180,13 @@ def _asks_contact(toks: Sequence[str]) -> bool:
     as what is asked for, not as a word that says what kind of thing another is ('the
     e-mail bulletin', 'a phone call'): followed by a word other than filler, it is that."""
     if CONTACT_WORDS.isdisjoint(toks) and "mail" not in toks and "site" not in toks:
-        return False  # most queries: no join
-    words = " ".join(toks).replace("e mail", "email").replace("web site", "website").split()
+        return False  # most queries: nothing to join
+    words: list[str] = []
+    for tok in toks:  # "e mail" is "email", "web site" "website"
+        if words and (words[-1], tok) in CONTACT_SPLIT:
+            words[-1] += tok
+        else:
+            words.append(tok)
     return any(
         t in CONTACT_WORDS
         and (i + 1 == len(words) or is_filler(words[i + 1]) or words[i + 1] in CONTACT_DETAILS)
