@@ -37,17 +37,16 @@ sys.path.insert(0, str(ROOT))
 
 from bot.cards.loading import load_corpus  # noqa: E402
 from bot.matching import Matcher  # noqa: E402
+from bot.matching.matcher import ORG_TERMS, QUESTION_VERBS, WH_WORDS  # noqa: E402
 from bot.matching.semantic import Vectors, card_texts  # noqa: E402
 from bot.matching.text import FILLER, is_year  # noqa: E402
 
-ORGS = {"un", "united", "nations", "nato", "osce", "alliance"}
-OPENERS = {"who", "what", "when", "where", "why", "how", "which", "is", "are", "was", "were"}
-OPENERS |= {"do", "does", "did", "has", "have", "can"}
+OPENERS = WH_WORDS | QUESTION_VERBS  # a question's first word
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in FILLER and w not in ORGS]
+    return [w for w in _WORD.findall(text.lower()) if w not in FILLER and w not in ORG_TERMS]
 
 
 def signals(matcher: Matcher, vectors: Vectors, query: str, card_id: str, score: float,
